@@ -1,1 +1,4 @@
-export {};
+export * from './variable.js';
+export * from './load-config.js';
+export * from './schemas/common.js';
+export * from './schemas/apps.js';
