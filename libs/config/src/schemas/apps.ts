@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { positiveInt, variable } from '../variable.js';
-import { commonVariables, type ServiceName } from './common.js';
+import type { ServiceName } from '@homelab/contracts';
+import { commonVariables } from './common.js';
 
 export const dashboardConfig = z.object({
   ...commonVariables('dashboard'),

@@ -1,16 +1,6 @@
 import { z } from 'zod';
+import { services, type ServiceName } from '@homelab/contracts';
 import { booleanFlag, natsServers, port, positiveInt, url, variable } from '../variable.js';
-
-export const serviceNames = ['dashboard', 'jarvis-guard', 'stream-bot', 'discord-bot', 'automation'] as const;
-export type ServiceName = (typeof serviceNames)[number];
-
-export const defaultHttpPorts: Record<ServiceName, number> = {
-  dashboard: 3000,
-  'stream-bot': 3001,
-  'discord-bot': 3002,
-  'jarvis-guard': 3003,
-  automation: 3004,
-};
 
 /** Variables every service reads. Each app extends this with its own. */
 export function commonVariables(service: ServiceName) {
@@ -24,8 +14,8 @@ export function commonVariables(service: ServiceName) {
     HTTP_HOST: variable(z.string().min(1).default('127.0.0.1'), {
       description: 'Address the HTTP server binds to (`0.0.0.0` inside containers).',
     }),
-    HTTP_PORT: variable(port(defaultHttpPorts[service]), {
-      description: `HTTP port for the API, \`/health\` and \`/metrics\` (default ${defaultHttpPorts[service]}).`,
+    HTTP_PORT: variable(port(services[service].defaultHttpPort), {
+      description: `HTTP port for the API, \`/health\` and \`/metrics\` (default ${services[service].defaultHttpPort}).`,
     }),
     NATS_URL: variable(natsServers.default(['nats://127.0.0.1:4222']), {
       description: 'Comma-separated NATS server URLs.',
