@@ -59,3 +59,8 @@ export function parseConfig<S extends z.ZodObject>(
   const shown = sensitive.has(name) ? '' : ` (got "${value.length > 60 ? `${value.slice(0, 57)}...` : value}")`;
   throw new ConfigError(name, `${issue.message}${shown}`);
 }
+
+/** The process environment; the only place outside tests that reads it. */
+export function processEnvironment(): Environment {
+  return process.env;
+}

@@ -1,1 +1,9 @@
-export {};
+export * from './errors.js';
+export * from './redaction.js';
+export * from './secret-provider.js';
+export * from './env-provider.js';
+export * from './file-provider.js';
+export * from './vault-kv-provider.js';
+export * from './secret-store.js';
+export * from './key-ring.js';
+export * from './data-cipher.js';

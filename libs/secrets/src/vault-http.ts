@@ -36,9 +36,11 @@ export interface VaultGetOptions {
  */
 export function vaultGet(url: URL, options: VaultGetOptions): Promise<VaultHttpResponse> {
   return new Promise((resolve, reject) => {
+    const timeout = new AbortController();
     const requestOptions: RequestOptions & { ca?: string; rejectUnauthorized?: boolean } = {
       method: 'GET',
       agent: false,
+      signal: timeout.signal,
       headers: { 'X-Vault-Token': options.token, Accept: 'application/json' },
     };
     const https = url.protocol === 'https:';
@@ -46,27 +48,24 @@ export function vaultGet(url: URL, options: VaultGetOptions): Promise<VaultHttpR
       requestOptions.rejectUnauthorized = true;
       if (options.ca !== undefined) requestOptions.ca = options.ca;
     }
+    // covers connecting, TLS, waiting and reading the body; aborting destroys the request
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error: Error | undefined, response?: VaultHttpResponse) => {
+    const settle = (outcome: { error: unknown } | { response: VaultHttpResponse }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (error) reject(error);
-      else if (response) resolve(response);
+      if ('response' in outcome) resolve(outcome.response);
+      else if (timeout.signal.aborted) reject(new VaultTransportError('timeout', `no answer within ${options.timeoutMs} ms`));
+      else reject(toTransportError(outcome.error));
     };
     const req = (https ? httpsRequest : httpRequest)(url, requestOptions, (res) => {
       readBody(res).then(
-        (body) => finish(undefined, { status: res.statusCode ?? 0, body }),
-        (error: unknown) => finish(toTransportError(error)),
+        (body) => settle({ response: { status: res.statusCode ?? 0, body } }),
+        (error: unknown) => settle({ error }),
       );
     });
-    timer = setTimeout(() => {
-      const error = new VaultTransportError('timeout', `no answer within ${options.timeoutMs} ms`);
-      finish(error);
-      req.destroy(error);
-    }, options.timeoutMs);
-    req.on('error', (error) => finish(toTransportError(error)));
+    req.on('error', (error) => settle({ error }));
     req.end();
   });
 }

@@ -1,1 +1,13 @@
 export * from './fakes/vault-fake.js';
+export * from './fakes/oidc-fake.js';
+export * from './provided.js';
+export type { TestingProvidedContext } from './provided-context.js';
+export { DEFAULT_DATABASE_URL, DEFAULT_NATS_URL } from './urls.js';
+export * from './test-database.js';
+export * from './naming.js';
+export * from './ports.js';
+export * from './wait-for.js';
+export * from './nats-server.js';
+export * from './postgres-server.js';
+export { isLoopbackHost, LoopbackOnlyError } from './loopback.js';
+export { MissingBinaryError } from './binaries.js';

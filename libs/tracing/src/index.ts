@@ -1,1 +1,3 @@
-export {};
+export * from './sdk.js';
+export * from './logger.js';
+export * from './metrics.js';

@@ -32,3 +32,19 @@ export const configSchemas = {
 
 /** The part of the configuration the shared platform code relies on. */
 export type ServiceConfig = z.output<z.ZodObject<ReturnType<typeof commonVariables>>>;
+
+const tracingVariables = z.object(commonVariables('dashboard')).pick({ TRACING_ENABLED: true, OTEL_EXPORTER_OTLP_ENDPOINT: true });
+
+/** The two tracing variables, read before anything else loads (tracing must start first). */
+export function tracingSettings(env: Readonly<Record<string, string | undefined>>): {
+  enabled: boolean;
+  otlpEndpoint: string | undefined;
+} {
+  const parsed = tracingVariables.safeParse({
+    TRACING_ENABLED: env['TRACING_ENABLED'] || undefined,
+    OTEL_EXPORTER_OTLP_ENDPOINT: env['OTEL_EXPORTER_OTLP_ENDPOINT'] || undefined,
+  });
+  // a bad value is reported by the full configuration check a moment later
+  if (!parsed.success) return { enabled: false, otlpEndpoint: undefined };
+  return { enabled: parsed.data.TRACING_ENABLED, otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT };
+}

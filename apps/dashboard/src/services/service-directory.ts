@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Heartbeat, ServiceName } from '@homelab/contracts';
+
+export interface InstanceSighting {
+  instanceId: string;
+  httpUrl: string;
+  status: Heartbeat['status'];
+  down: string[];
+  lastSeenAt: string;
+}
+
+/**
+ * Who is alive, from heartbeats. An instance not heard from for three
+ * intervals is forgotten.
+ */
+@Injectable()
+export class ServiceDirectory {
+  private readonly instances = new Map<ServiceName, Map<string, InstanceSighting & { seenAt: number }>>();
+
+  constructor(private readonly forgetAfterMs = 15_000) {}
+
+  record(beat: Heartbeat, now = Date.now()): void {
+    let byId = this.instances.get(beat.service);
+    if (!byId) this.instances.set(beat.service, (byId = new Map()));
+    byId.set(beat.instanceId, {
+      instanceId: beat.instanceId,
+      httpUrl: beat.httpUrl,
+      status: beat.status,
+      down: beat.down,
+      lastSeenAt: new Date(now).toISOString(),
+      seenAt: now,
+    });
+  }
+
+  alive(service: ServiceName, now = Date.now()): InstanceSighting[] {
+    const byId = this.instances.get(service);
+    if (!byId) return [];
+    const result: InstanceSighting[] = [];
+    for (const [id, sighting] of byId) {
+      if (now - sighting.seenAt > this.forgetAfterMs) {
+        byId.delete(id);
+        continue;
+      }
+      const { seenAt: _seenAt, ...visible } = sighting;
+      result.push(visible);
+    }
+    return result;
+  }
+}

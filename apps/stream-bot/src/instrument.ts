@@ -1,0 +1,5 @@
+// First import of main.ts: tracing must wrap node:http before Fastify loads.
+import { processEnvironment, tracingSettings } from '@homelab/config';
+import { startTracing } from '@homelab/tracing';
+
+startTracing({ serviceName: 'stream-bot', ...tracingSettings(processEnvironment()) });

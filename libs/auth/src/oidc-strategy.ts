@@ -1,0 +1,100 @@
+import { Logger } from '@nestjs/common';
+import passport from 'passport';
+import { OAuthStateError } from './oauth-state.js';
+import { OidcLogin, OidcLoginError, type BeginLoginOptions, type OidcOptions } from './oidc.js';
+
+/** The parts of an incoming request the OIDC strategy reads (Fastify, Express and raw Node requests all fit). */
+export interface OidcRequest {
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  session?: unknown;
+  sessionID?: unknown;
+}
+
+export interface OidcStrategyOptions extends OidcOptions {
+  /** Passport strategy name, default `oidc`. */
+  name?: string;
+  /**
+   * The id of the (pre-login) session making the request. Default: `request.session.sessionId`
+   * (@fastify/session) or `request.sessionID` (express-session). Without one the login is refused.
+   */
+  getSessionId?: (request: OidcRequest) => string | undefined;
+}
+
+export type OidcAuthenticateOptions = BeginLoginOptions;
+
+function defaultSessionId(request: OidcRequest): string | undefined {
+  const session = request.session;
+  if (typeof session === 'object' && session !== null) {
+    const id = (session as { sessionId?: unknown }).sessionId;
+    if (typeof id === 'string' && id.length > 0) return id;
+  }
+  return typeof request.sessionID === 'string' && request.sessionID.length > 0 ? request.sessionID : undefined;
+}
+
+/** Query parameters of the request; only the query is used, never the Host header. */
+function queryOf(request: OidcRequest): URLSearchParams {
+  const path = request.originalUrl ?? request.url ?? '';
+  const queryStart = path.indexOf('?');
+  return new URLSearchParams(queryStart === -1 ? '' : path.slice(queryStart + 1));
+}
+
+function isCallback(query: URLSearchParams): boolean {
+  return query.has('code') || query.has('error') || query.has('state');
+}
+
+const logger = new Logger('OidcStrategy');
+
+/**
+ * Passport strategy for OpenID Connect. A request without `code`/`error`/`state` starts a
+ * login (redirect to the provider); the callback request finishes it and yields an
+ * {@link OidcUser}. Refused logins `fail` with 401 and `{ message, code }`; outages `error`.
+ */
+export class OidcStrategy extends passport.Strategy {
+  override name: string;
+  private readonly getSessionId: (request: OidcRequest) => string | undefined;
+
+  constructor(
+    readonly login: OidcLogin,
+    options: Pick<OidcStrategyOptions, 'name' | 'getSessionId'> = {},
+  ) {
+    super();
+    this.name = options.name ?? 'oidc';
+    this.getSessionId = options.getSessionId ?? defaultSessionId;
+  }
+
+  override authenticate(request: OidcRequest, options: OidcAuthenticateOptions = {}): void {
+    void this.handle(request, options);
+  }
+
+  private async handle(request: OidcRequest, options: OidcAuthenticateOptions): Promise<void> {
+    try {
+      const sessionId = this.getSessionId(request);
+      const query = queryOf(request);
+      if (isCallback(query)) {
+        const { user } = await this.login.complete(sessionId, query);
+        this.success(user);
+        return;
+      }
+      if (sessionId === undefined) {
+        this.error(new Error('OIDC login requires a session: configure getSessionId or a session plugin'));
+        return;
+      }
+      const { url } = await this.login.begin(sessionId, options);
+      this.redirect(url);
+    } catch (error: unknown) {
+      if (error instanceof OAuthStateError || error instanceof OidcLoginError) {
+        logger.warn(`OIDC login refused (${error.code}): ${error.message}`);
+        this.fail({ message: error.message, code: error.code }, 401);
+        return;
+      }
+      this.error(error);
+    }
+  }
+}
+
+/** Discovers the provider and returns a Passport strategy for it. */
+export async function createOidcStrategy(options: OidcStrategyOptions): Promise<OidcStrategy> {
+  return new OidcStrategy(await OidcLogin.discover(options), options);
+}

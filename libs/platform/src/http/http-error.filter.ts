@@ -1,0 +1,52 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { RpcError, RpcErrorCode } from '@homelab/contracts';
+import type { Logger } from '@homelab/tracing';
+
+export function httpStatusFor(code: RpcErrorCode): number {
+  switch (code) {
+    case RpcErrorCode.BadRequest:
+    case RpcErrorCode.Malformed:
+      return 400;
+    case RpcErrorCode.NotFound:
+    case RpcErrorCode.UnknownSubject:
+      return 404;
+    case RpcErrorCode.Rejected:
+      return 409;
+    case RpcErrorCode.PayloadTooLarge:
+      return 413;
+    case RpcErrorCode.Unavailable:
+      return 503;
+    case RpcErrorCode.Timeout:
+      return 504;
+    case RpcErrorCode.BadResponse:
+      return 502;
+    case RpcErrorCode.Internal:
+      return 500;
+    default: {
+      const unhandled: never = code;
+      throw new Error(`No HTTP status for ${String(unhandled)}`);
+    }
+  }
+}
+
+/** Maps errors to HTTP answers `{ error: { code, message } }`; never leaks stack traces. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof RpcError) {
+      void reply.status(httpStatusFor(exception.code)).send({ error: exception.toBody() });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      void reply.status(status).send({ error: { code: `HTTP_${status}`, message: exception.message } });
+      return;
+    }
+    this.logger.error({ err: exception }, 'Unhandled error in HTTP handler');
+    void reply.status(500).send({ error: { code: RpcErrorCode.Internal, message: 'Internal error' } });
+  }
+}
