@@ -14,8 +14,10 @@ const workspaceRoot = import.meta.dirname;
 export function defineProjectConfig(projectRoot: string, overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
     root: projectRoot,
-    resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: [sourceCondition, 'import', 'node', 'default'], externalConditions: ['node'] } },
+    // 'import' must not be among the SSR conditions: Vitest hands them to Node, and
+    // `require('pg-pool')` would then load its ESM build and break `pg`.
+    resolve: { conditions: [sourceCondition, 'node'] },
+    ssr: { resolve: { conditions: [sourceCondition, 'node'] } },
     plugins: [
       swc.vite({
         jsc: {
