@@ -8,6 +8,7 @@ export interface OidcRequest {
   method?: string;
   url?: string;
   originalUrl?: string;
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
   session?: unknown;
   sessionID?: unknown;
 }

@@ -73,6 +73,15 @@ export class OidcLoginError extends Error {
   }
 }
 
+/**
+ * The provider could not be used — unreachable, answering 5xx, or refusing our client
+ * credentials. A server-side problem (log it, answer 5xx), not a refused login. The
+ * upstream error is kept as `cause`, never its HTTP status, so frameworks do not echo it.
+ */
+export class OidcProviderError extends Error {
+  override readonly name = 'OidcProviderError';
+}
+
 export interface BeginLoginOptions {
   loginHint?: string;
   prompt?: string;
@@ -153,21 +162,22 @@ function toUser(claims: Readonly<Record<string, unknown>>, issuer: string, subje
 
 /**
  * Turns openid-client failures into {@link OidcLoginError} when they mean "this login is
- * not acceptable" (→ 401), and leaves outages and misconfiguration (5xx, `invalid_client`,
- * network) alone so they surface as server errors.
+ * not acceptable" (→ 401), and into {@link OidcProviderError} for outages and
+ * misconfiguration (5xx, `invalid_client`, network).
  */
-function translateError(error: unknown, stage: 'token' | 'userinfo'): unknown {
+function translateError(error: unknown, stage: 'token' | 'userinfo'): OidcLoginError | OidcProviderError {
+  if (error instanceof OidcLoginError || error instanceof OidcProviderError) return error;
   if (error instanceof AuthorizationResponseError) {
     return new OidcLoginError('provider_error', `Identity provider returned "${safeErrorCode(error.error)}"`, { cause: error });
   }
-  if (error instanceof ResponseBodyError) {
-    if (error.status >= 500 || error.error === 'invalid_client') return error;
+  if (error instanceof ResponseBodyError && error.status < 500 && error.error !== 'invalid_client') {
     const code = stage === 'token' ? 'token_rejected' : 'userinfo_rejected';
     return new OidcLoginError(code, `Identity provider rejected the ${stage} request ("${safeErrorCode(error.error)}")`, {
       cause: error,
     });
   }
-  if (error instanceof WWWAuthenticateChallengeError) {
+  // At the token endpoint a challenge means our client credentials were refused: misconfiguration.
+  if (error instanceof WWWAuthenticateChallengeError && stage === 'userinfo' && error.status < 500) {
     return new OidcLoginError('userinfo_rejected', 'Identity provider rejected the access token', { cause: error });
   }
   if (error instanceof ClientError && error.code !== undefined && VALIDATION_FAILURES.has(error.code)) {
@@ -175,7 +185,8 @@ function translateError(error: unknown, stage: 'token' | 'userinfo'): unknown {
       cause: error,
     });
   }
-  return error;
+  const detail = error instanceof Error ? error.message : 'unknown error';
+  return new OidcProviderError(`Identity provider ${stage} request failed: ${detail}`, { cause: error });
 }
 
 /**

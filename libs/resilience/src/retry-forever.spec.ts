@@ -30,10 +30,10 @@ describe('retryForever', () => {
     });
   });
 
-  it('stops promptly when the signal aborts, even in the middle of a long wait', async () => {
+  it('stops promptly when the signal aborts in the middle of a long wait', async () => {
     const controller = new AbortController();
     let calls = 0;
-    const started = Date.now();
+    let abortedAt = 0;
     const loop = retryForever(
       'nats.connect',
       async () => {
@@ -41,12 +41,17 @@ describe('retryForever', () => {
         throw new Error('unreachable');
       },
       {
-        // the wait after the second failure is up to 2 s, the one after the 14th up to 10 s
-        initialDelayMs: 1_000,
+        initialDelayMs: 50,
         maxDelayMs: 10_000,
         signal: controller.signal,
-        onError: (_error, { attempt }) => {
-          if (attempt === 2) controller.abort('shutdown');
+        onError: (_error, { delayMs }) => {
+          // abort 10 ms into the first wait of at least 100 ms
+          if (delayMs >= 100 && !abortedAt) {
+            setTimeout(() => {
+              abortedAt = Date.now();
+              controller.abort('shutdown');
+            }, 10);
+          }
         },
       },
     );
@@ -54,11 +59,27 @@ describe('retryForever', () => {
     expect(error).toBeInstanceOf(OperationAbortedError);
     expect((error as OperationAbortedError).message).toBe('"nats.connect" was aborted');
     expect((error as Error).cause).toBe('shutdown');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - abortedAt).toBeLessThan(50);
     const callsAtAbort = calls;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls).toBe(callsAtAbort);
-    expect(calls).toBe(2);
+  });
+
+  it('does not wait at all when aborted from onError', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+    const loop = retryForever(
+      'x',
+      async () => {
+        calls++;
+        throw new Error('down');
+      },
+      { initialDelayMs: 5_000, maxDelayMs: 5_000, signal: controller.signal, onError: () => controller.abort() },
+    );
+    await expect(loop).rejects.toThrow(OperationAbortedError);
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(100);
   });
 
   it('does not call the function when already aborted', async () => {

@@ -13,6 +13,7 @@ export interface RetryForeverOptions extends BackoffOptions {
 /** Resolves after `ms`, or early once `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -11,3 +11,4 @@ export * from './nats-server.js';
 export * from './postgres-server.js';
 export { isLoopbackHost, LoopbackOnlyError } from './loopback.js';
 export { MissingBinaryError } from './binaries.js';
+export * from './service-env.js';
