@@ -83,10 +83,15 @@ export function createLocalStrategy(findUser: FindLocalUser, options: LocalStrat
       passwordField: options.passwordField ?? 'password',
     },
     (username, password, done) => {
-      authenticateLocalUser(findUser, username, password, options).then(
-        (user) => (user === null ? done(null, false, { message: INVALID_CREDENTIALS_MESSAGE }) : done(null, user)),
-        (error: unknown) => done(error),
-      );
+      authenticateLocalUser(findUser, username, password, options)
+        .then(
+          (user) => (user === null ? done(null, false, { message: INVALID_CREDENTIALS_MESSAGE }) : done(null, user)),
+          (error: unknown) => done(error),
+        )
+        .catch((error: unknown) => {
+          // Only reachable when Passport's own handling of the result throws; the request is already answered.
+          logger.error(`Local login: response handling failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+        });
     },
   );
   if (options.name !== undefined) strategy.name = options.name;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import passport from 'passport';
 import { OAuthStateError } from './oauth-state.js';
-import { OidcLogin, OidcLoginError, type BeginLoginOptions, type OidcOptions } from './oidc.js';
+import { OidcLogin, OidcLoginError, type BeginLoginOptions, type OidcOptions, type OidcUser } from './oidc.js';
 
 /** The parts of an incoming request the OIDC strategy reads (Fastify, Express and raw Node requests all fit). */
 export interface OidcRequest {
@@ -66,32 +66,45 @@ export class OidcStrategy extends passport.Strategy {
   }
 
   override authenticate(request: OidcRequest, options: OidcAuthenticateOptions = {}): void {
-    void this.handle(request, options);
+    this.handle(request, options).catch((error: unknown) => {
+      // Only reachable when Passport's own success/redirect handling throws; the request is already answered.
+      logger.error(`OIDC strategy: response handling failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    });
   }
 
   private async handle(request: OidcRequest, options: OidcAuthenticateOptions): Promise<void> {
+    let result: { kind: 'success'; user: OidcUser } | { kind: 'redirect'; url: string };
     try {
-      const sessionId = this.getSessionId(request);
-      const query = queryOf(request);
-      if (isCallback(query)) {
-        const { user } = await this.login.complete(sessionId, query);
-        this.success(user);
-        return;
-      }
-      if (sessionId === undefined) {
-        this.error(new Error('OIDC login requires a session: configure getSessionId or a session plugin'));
-        return;
-      }
-      const { url } = await this.login.begin(sessionId, options);
-      this.redirect(url);
+      result = await this.decide(request, options);
     } catch (error: unknown) {
       if (error instanceof OAuthStateError || error instanceof OidcLoginError) {
         logger.warn(`OIDC login refused (${error.code}): ${error.message}`);
         this.fail({ message: error.message, code: error.code }, 401);
-        return;
+      } else {
+        this.error(error);
       }
-      this.error(error);
+      return;
     }
+    // Outside the try: an exception thrown by Passport's success/redirect must not turn into a second answer.
+    if (result.kind === 'success') this.success(result.user);
+    else this.redirect(result.url);
+  }
+
+  private async decide(
+    request: OidcRequest,
+    options: OidcAuthenticateOptions,
+  ): Promise<{ kind: 'success'; user: OidcUser } | { kind: 'redirect'; url: string }> {
+    const sessionId = this.getSessionId(request);
+    const query = queryOf(request);
+    if (isCallback(query)) {
+      const { user } = await this.login.complete(sessionId, query);
+      return { kind: 'success', user };
+    }
+    if (sessionId === undefined) {
+      throw new Error('OIDC login requires a session: configure getSessionId or a session plugin');
+    }
+    const { url } = await this.login.begin(sessionId, options);
+    return { kind: 'redirect', url };
   }
 }
 

@@ -12,3 +12,5 @@ export * from './postgres-server.js';
 export { isLoopbackHost, LoopbackOnlyError } from './loopback.js';
 export { MissingBinaryError } from './binaries.js';
 export * from './service-env.js';
+export * from './fakes/otlp-collector.js';
+export * from './service-process.js';

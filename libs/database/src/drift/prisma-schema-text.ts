@@ -53,7 +53,7 @@ function parseFields(body: string): SchemaField[] {
     if (line === '' || line.startsWith('@@')) continue;
     const match = FIELD.exec(line);
     if (!match) continue;
-    const [, name, type, , list, optional, rest] = match as unknown as [string, string, string, string?, string?, string?, string];
+    const [, name = '', type = '', , list, optional, rest = ''] = match;
     const native = NATIVE_TYPE.exec(rest);
     fields.push({
       name,

@@ -30,14 +30,14 @@ export class SessionLock {
     next?.grant();
   }
 
-  /** Stops waiting for `id` (its connection closed), or releases what it owns. */
-  abandon(id: symbol): void {
+  /**
+   * Stops `id` waiting (its connection closed): its pending `acquire` resolves
+   * without ownership, so the caller must check `heldBy` afterwards.
+   */
+  cancel(id: symbol): void {
     const index = this.waiting.findIndex((waiter) => waiter.id === id);
-    if (index >= 0) {
-      const [waiter] = this.waiting.splice(index, 1);
-      // granting without ownership lets the waiting code run and see its connection closed
-      waiter?.grant();
-    }
-    this.release(id);
+    if (index < 0) return;
+    const [waiter] = this.waiting.splice(index, 1);
+    waiter?.grant();
   }
 }

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { serviceNames } from '@homelab/contracts';
+import { startTracing } from '@homelab/tracing';
+import {
+  createTestDatabase,
+  natsUrl,
+  serviceTestEnv,
+  startOtlpCollector,
+  startServiceProcess,
+  uniqueSubjectPrefix,
+  waitFor,
+  type OtlpCollector,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@homelab/testing';
+import type { RunningService } from '@homelab/platform';
+import type { ServiceOverview } from './services-overview.service.js';
+
+// Real: NATS, PostgreSQL, the built jarvis-guard in its own process, the
+// dashboard in this process. Spans: the dashboard's go to an in-memory
+// exporter, the guard's to a fake OTLP collector.
+const exporter = new InMemorySpanExporter();
+startTracing({ serviceName: 'dashboard', enabled: true, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+
+describe('dashboard ↔ jarvis-guard over NATS', () => {
+  const prefix = uniqueSubjectPrefix('cross');
+  let collector: OtlpCollector;
+  let dashboardDb: TestDatabase;
+  let guardDb: TestDatabase;
+  let guard: ServiceProcess;
+  let dashboard: RunningService;
+
+  beforeAll(async () => {
+    collector = await startOtlpCollector();
+    [dashboardDb, guardDb] = await Promise.all([createTestDatabase('dash'), createTestDatabase('guard')]);
+    guard = await startServiceProcess(
+      'jarvis-guard',
+      await serviceTestEnv({
+        databaseUrl: guardDb.url,
+        natsUrl: natsUrl(),
+        subjectPrefix: prefix,
+        extra: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+      }),
+    );
+    // loaded after tracing started, as main.ts does
+    const { startService } = await import('@homelab/platform');
+    const { serviceSpec } = await import('../service.js');
+    dashboard = await startService(serviceSpec, await serviceTestEnv({ databaseUrl: dashboardDb.url, natsUrl: natsUrl(), subjectPrefix: prefix }));
+  });
+
+  afterAll(async () => {
+    await dashboard?.close();
+    await guard?.stop();
+    await collector?.close();
+    await Promise.all([dashboardDb?.drop(), guardDb?.drop()]);
+  });
+
+  it('lists all five services, with health gathered over NATS', async () => {
+    const body = await waitFor(async () => {
+      const response = await fetch(`${dashboard.url}/api/services`);
+      const json = (await response.json()) as { services: ServiceOverview[] };
+      const guardEntry = json.services.find((s) => s.name === 'jarvis-guard');
+      return guardEntry?.status === 'up' && guardEntry.instances.length > 0 ? json : undefined;
+    }, { message: 'guard up with a heartbeat in /api/services' });
+    expect(body.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
+    const byName = Object.fromEntries(body.services.map((s) => [s.name, s]));
+    expect(byName['dashboard']?.status).toBe('up');
+    expect(byName['jarvis-guard']?.health?.checks['database']?.status).toBe('up');
+    // not started in this test: reported, not hidden
+    expect(byName['stream-bot']?.status).toBe('unreachable');
+    expect(byName['stream-bot']?.error?.code).toBe('UNAVAILABLE');
+  });
+
+  it('carries one trace id from the dashboard into jarvis-guard', async () => {
+    exporter.reset();
+    await fetch(`${dashboard.url}/api/services`);
+    const clientSpan = await waitFor(() => exporter.getFinishedSpans().find((s) => s.name === 'guard.health.get send'), {
+      message: 'dashboard client span',
+    });
+    const { traceId, spanId } = clientSpan.spanContext();
+    const serverSpan = await waitFor(
+      () => collector.spans.find((s) => s.traceId === traceId && s.name === 'guard.health.get process'),
+      { message: 'guard server span with the same trace id' },
+    );
+    expect(serverSpan.service).toBe('jarvis-guard');
+    expect(serverSpan.parentSpanId).toBe(spanId);
+  });
+});
