@@ -8,11 +8,9 @@ import type { ServiceName } from '@homelab/contracts';
 import { ConfigError, loadConfig, processEnvironment, type Environment, type ServiceConfig } from '@homelab/config';
 import { createSecretStore, redactor } from '@homelab/secrets';
 import { createLogger } from '@homelab/tracing';
-import { HttpErrorFilter } from './http/http-error.filter.js';
 import { registerHttpMetrics } from './http/http-metrics.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { PlatformNatsServer } from './nats/platform-nats-server.js';
-import { RpcErrorFilter } from './rpc/rpc-error.filter.js';
 import { ServiceRuntime } from './runtime.js';
 
 export interface ServiceSpec<S extends z.ZodObject> {
@@ -92,8 +90,7 @@ export async function startService<S extends z.ZodObject>(
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  app.useGlobalFilters(new HttpErrorFilter(logger));
-  const microservice = app.connectMicroservice(
+  app.connectMicroservice(
     {
       strategy: new PlatformNatsServer({
         manager: runtime.nats,
@@ -104,9 +101,8 @@ export async function startService<S extends z.ZodObject>(
         metrics: runtime.metrics,
       }),
     },
-    { inheritAppConfig: false },
+    { inheritAppConfig: true },
   );
-  microservice.useGlobalFilters(new RpcErrorFilter(logger));
   await app.listen({ port: common.HTTP_PORT, host: common.HTTP_HOST });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : common.HTTP_PORT;

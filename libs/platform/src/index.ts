@@ -15,3 +15,4 @@ export * from './metrics/metrics.controller.js';
 export * from './heartbeat/heartbeat.service.js';
 export * from './database/service-database.js';
 export * from './version.js';
+export * from './http/platform-exception.filter.js';

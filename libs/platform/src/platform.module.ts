@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PlatformExceptionFilter } from './http/platform-exception.filter.js';
 import { ServiceMetrics } from '@homelab/tracing';
 import { ServiceDatabase } from './database/service-database.js';
 import { HealthController } from './health/health.controller.js';
@@ -33,7 +35,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       controllers: [HealthController, MetricsController, healthHandlerFor(runtime.service)],
-      providers,
+      providers: [...providers, { provide: APP_FILTER, useFactory: () => new PlatformExceptionFilter(runtime.logger) }],
       exports: providers.map((p) => p.provide),
     };
   }

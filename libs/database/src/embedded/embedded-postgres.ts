@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteServer } from './pglite-server.js';
 
@@ -72,26 +72,37 @@ function validateNames(databases: readonly string[]): string[] {
   return unique;
 }
 
+/** Data directories this process has open (a pid file cannot tell them apart from a stale one of a previous pid-1 container). */
+const openDataDirs = new Set<string>();
+
 /**
  * PGlite does not guard its data directory: two processes opening it would
  * corrupt it. A pid file refuses the second one; a stale file (its process
- * gone) is taken over.
+ * gone, or our own pid left by a previous run in a container) is taken over.
  */
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const key = resolve(dataDir);
+  if (openDataDirs.has(key)) throw new Error(`Embedded PostgreSQL data directory ${dataDir} is in use by process ${process.pid}`);
   const lockPath = join(dataDir, LOCK_FILE);
-  const release = () => rm(lockPath, { force: true });
-  try {
-    await writeFile(lockPath, String(process.pid), { flag: 'wx' });
-    return release;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const created = await writeFile(lockPath, String(process.pid), { flag: 'wx' }).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return false;
+      throw error;
+    },
+  );
+  if (!created) {
+    const holder = Number((await readFile(lockPath, 'utf8')).trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
+      throw new Error(`Embedded PostgreSQL data directory ${dataDir} is in use by process ${holder}`);
+    }
+    await writeFile(lockPath, String(process.pid));
   }
-  const holder = Number((await readFile(lockPath, 'utf8')).trim());
-  if (Number.isInteger(holder) && isRunning(holder)) {
-    throw new Error(`Embedded PostgreSQL data directory ${dataDir} is in use by process ${holder}`);
-  }
-  await writeFile(lockPath, String(process.pid));
-  return release;
+  openDataDirs.add(key);
+  return async () => {
+    openDataDirs.delete(key);
+    await rm(lockPath, { force: true });
+  };
 }
 
 function isRunning(pid: number): boolean {

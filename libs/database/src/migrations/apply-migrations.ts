@@ -75,10 +75,11 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
     try {
       return await applyPending(session.client, files, log);
     } finally {
-      await session.client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_ADVISORY_LOCK]);
+      // if unlocking fails, closing the connection releases the lock
+      await session.client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_ADVISORY_LOCK]).catch(() => (broken = true));
     }
   } catch (error) {
-    broken = !(error instanceof DatabaseError);
+    broken ||= !(error instanceof DatabaseError);
     throw error;
   } finally {
     await session.end(broken);

@@ -67,8 +67,9 @@ export class PlatformNatsServer extends Server implements CustomTransportStrateg
       );
     }
     this.subscriptions.push(
+      // its own group: subscriptions sharing a queue name split the messages between them
       nc.subscribe(`${prefix}${this.options.namespace}`, {
-        queue,
+        queue: `${queue}-unknown-subjects`,
         callback: (error, msg) => {
           if (!error) this.answerUnknownSubject(msg);
         },
