@@ -21,7 +21,7 @@ const IN_FLIGHT = 32;
 const payload = { payload: 'ping from the dashboard: a small payload of about a hundred bytes for the bench' };
 
 function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
