@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const prefix = uniqueSubjectPrefix('bench');
   const db = await createTestDatabase('bench');
   const port = await freePort();
-  const guard = spawnNode(['apps/jarvis-guard/dist/main.js'], {
+  // BENCH_PROFILE=<dir> writes a CPU profile of the guard process there
+  const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : [];
+  const guard = spawnNode([...profile, 'apps/jarvis-guard/dist/main.js'], {
     ...process.env,
     LOG_LEVEL: 'warn',
     HTTP_PORT: String(port),

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { at, dict, entries, isDict, list, text, type Dict } from './access.js';
 import { checkServiceEnv, effectiveHttpPort, isFileVariable, type EnvEntry } from './env-rules.js';
 import { checkImage, homelabService, parseImageRef } from './images.js';
-import { checkJetStream, natsBlock, natsPorts, NatsConfError, parseNatsConf, type NatsBlock } from './nats-conf.js';
+import { checkJetStream, configPathIn, natsBlock, natsPorts, NatsConfError, parseNatsConf, type NatsBlock } from './nats-conf.js';
 import { createdDatabases } from './postgres-init.js';
 import { problem, type Problem } from './problems.js';
 import type { RepoFacts, ServiceFacts } from './repo-facts.js';
@@ -273,7 +273,7 @@ function checkHomelabService(name: string, service: Dict, ctx: Context, top: Dic
 
 function configPath(service: Dict): string | undefined {
   const command = [service['entrypoint'], service['command']].flatMap((c) => (Array.isArray(c) ? c.map(String) : c === undefined ? [] : [String(c)]));
-  return /(?:--config|-c)[\s=]+(\S+)/.exec(command.join(' '))?.[1];
+  return configPathIn(command.join(' '));
 }
 
 function natsConfOf(service: Dict, ctx: Context): NatsBlock | undefined {

@@ -22,7 +22,7 @@ import {
   type K8sObject,
   type Manifest,
 } from './k8s-objects.js';
-import { checkJetStream, checkNatsCluster, natsBlock, natsPorts, NatsConfError, parseNatsConf, type NatsBlock } from './nats-conf.js';
+import { checkJetStream, checkNatsCluster, configPathIn, natsBlock, natsPorts, NatsConfError, parseNatsConf, type NatsBlock } from './nats-conf.js';
 import { problem, type Problem } from './problems.js';
 import type { RepoFacts, ServiceFacts } from './repo-facts.js';
 
@@ -307,7 +307,7 @@ function isNatsImage(container: Container): boolean {
 function natsConfig(index: Index, workload: K8sObject): { conf: NatsBlock | undefined; where: string; container: Container | undefined } {
   const container = containersOf(workload).find(isNatsImage);
   const args = [...list(container?.spec['command']), ...list(container?.spec['args'])].map(String).join(' ');
-  const path = /(?:--config|-c)[\s=]+(\S+)/.exec(args)?.[1];
+  const path = configPathIn(args);
   const found = container && path ? mountFor(container, path) : undefined;
   const volume = volumesOf(workload).find((v) => v['name'] === found?.mount.name);
   const source = volume ? volumeSources(volume).find((s) => s.kind === 'ConfigMap') : undefined;

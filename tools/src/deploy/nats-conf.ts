@@ -204,3 +204,8 @@ export function checkNatsCluster(conf: NatsBlock, where: string, expectedRouteHo
   if (unknown.length > 0) problems.push(problem(where, `cluster.routes names ${unknown.join(', ')}, which is no node of the cluster`));
   return problems;
 }
+
+/** The file a nats-server command line reads: `--config <path>` (or `-c <path>`, not a shell's `-c <script>`). */
+export function configPathIn(commandLine: string): string | undefined {
+  return (/(?:^|\s)--config[\s=]+(\S+)/.exec(commandLine) ?? /(?:^|\s)-c[\s=]+([./]\S*)/.exec(commandLine))?.[1];
+}

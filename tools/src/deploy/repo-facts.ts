@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { z } from 'zod';
 import { configSchemas, sensitiveVariables } from '@homelab/config';
@@ -22,6 +22,8 @@ export interface RepoFiles {
   exists(path: string): boolean;
   isDirectory(path: string): boolean;
   read(path: string): string | undefined;
+  /** Names in a directory, sorted; empty when it does not exist. */
+  list(path: string): string[];
 }
 
 export interface RepoFacts {
@@ -68,6 +70,7 @@ export function diskFiles(root: string): RepoFiles {
     exists: (path) => existsSync(full(path)),
     isDirectory: (path) => existsSync(full(path)) && statSync(full(path)).isDirectory(),
     read: (path) => (existsSync(full(path)) && statSync(full(path)).isFile() ? readFileSync(full(path), 'utf8') : undefined),
+    list: (path) => (existsSync(full(path)) && statSync(full(path)).isDirectory() ? readdirSync(full(path)).sort() : []),
   };
 }
 

@@ -1,9 +1,10 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ClientNats, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_MAX_BYTES, RpcError, RpcErrorCode } from '@homelab/contracts';
 import { injectTraceContext, tracer, type ServiceMetrics } from '@homelab/tracing';
 import type { NatsConnectionManager } from './nats-connection.js';
-import { DEADLINE_HEADER, deadlineOf, toRpcError } from './wire.js';
+import { DEADLINE_HEADER, toRpcError } from './wire.js';
 
 export interface PlatformNatsClientOptions {
   manager: NatsConnectionManager;
@@ -21,8 +22,8 @@ interface SerializedPacket {
  * NestJS ClientProxy for NATS. The stock client opens a new inbox
  * subscription for every request (SUB, PUB, UNSUB on the wire); this one
  * uses nats.js' multiplexed request inbox, shares the service's connection,
- * adds the subject prefix, carries the trace context and a deadline in
- * headers, and maps failures to typed RpcErrors.
+ * adds the subject prefix, carries the trace context and the caller's
+ * deadline in headers, and maps failures to typed RpcErrors.
  */
 export class PlatformNatsClient extends ClientNats {
   constructor(private readonly platform: PlatformNatsClientOptions) {
@@ -45,53 +46,56 @@ export class PlatformNatsClient extends ClientNats {
     this.natsClient = null;
   }
 
-  protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const packet = this.assignPacketId(partialPacket);
-    const subject = this.normalizePattern(partialPacket.pattern);
+  /**
+   * Promise-based request used by RpcClient: the same envelope, serializer
+   * and deserializer as `send()`, without an Observable per call.
+   */
+  async call(subject: string, data: unknown, options: { timeoutMs: number; maxBytes: number }): Promise<unknown> {
     const started = performance.now();
     const span = tracer.startSpan(`${subject} send`, {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject },
     });
-    let active = true;
-    const done = (outcome: string, reply: WritePacket): void => {
-      if (!active) return;
-      active = false;
-      if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      span.end();
-      this.platform.metrics.natsClientRequests.observe({ subject, outcome }, (performance.now() - started) / 1000);
-      callback(reply);
-    };
+    let outcome = 'ok';
     try {
+      const nc = this.natsClient ?? (await this.connect());
+      const packet = this.assignPacketId({ pattern: subject, data });
       const serialized = this.serializer.serialize(packet) as SerializedPacket;
-      const headers = serialized.headers ?? natsHeaders();
+      const bytes = Buffer.byteLength(serialized.data);
+      if (bytes > options.maxBytes) {
+        throw new RpcError(RpcErrorCode.PayloadTooLarge, `Message for ${subject} is ${bytes} bytes; the limit is ${options.maxBytes}`, subject);
+      }
+      const headers = natsHeaders();
       injectTraceContext(headers, trace.setSpan(context.active(), span));
-      const deadline = deadlineOf(headers) ?? Date.now() + this.platform.defaultTimeoutMs;
-      headers.set(DEADLINE_HEADER, String(deadline));
-      const nc = this.natsClient as NatsConnection;
-      nc.request(`${this.platform.prefix}${subject}`, serialized.data, {
-        timeout: Math.max(1, deadline - Date.now()),
+      headers.set(DEADLINE_HEADER, String(Date.now() + options.timeoutMs));
+      const msg = await (nc as NatsConnection).request(`${this.platform.prefix}${subject}`, serialized.data, {
+        timeout: options.timeoutMs,
         headers,
-      }).then(
-        async (msg) => {
-          const message = (await this.deserializer.deserialize(msg)) as WritePacket;
-          if (message.err) return done(errorCodeOf(message.err), { err: toRpcError(message.err, subject), isDisposed: true });
-          done('ok', { response: message.response, isDisposed: true });
-        },
-        (error: unknown) => {
-          const rpcError = toRpcError(error, subject);
-          done(rpcError.code, { err: rpcError, isDisposed: true });
-        },
-      );
+      });
+      const reply = (await this.deserializer.deserialize(msg)) as WritePacket;
+      if (reply.err) throw toRpcError(reply.err, subject);
+      return reply.response;
     } catch (error) {
       const rpcError = toRpcError(error, subject);
-      done(rpcError.code, { err: rpcError, isDisposed: true });
+      outcome = rpcError.code;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      throw rpcError;
+    } finally {
+      span.end();
+      this.platform.metrics.natsClientRequests.observe({ subject, outcome }, (performance.now() - started) / 1000);
     }
+  }
+
+  /** `send()` for Nest-style callers; RpcClient uses `call()`. */
+  protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const subject = this.normalizePattern(partialPacket.pattern);
+    let active = true;
+    this.call(subject, partialPacket.data, { timeoutMs: this.platform.defaultTimeoutMs, maxBytes: DEFAULT_MAX_BYTES }).then(
+      (response) => active && callback({ response, isDisposed: true }),
+      (err: unknown) => active && callback({ err, isDisposed: true }),
+    );
     return () => {
-      if (active) {
-        active = false;
-        span.end();
-      }
+      active = false;
     };
   }
 
@@ -103,8 +107,4 @@ export class PlatformNatsClient extends ClientNats {
     (this.natsClient as NatsConnection).publish(`${this.platform.prefix}${subject}`, serialized.data, { headers });
     this.platform.metrics.natsPublished.inc({ subject });
   }
-}
-
-function errorCodeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
 }

@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { NatsContext, Server, type CustomTransportStrategy, type WritePacket } from '@nestjs/microservices';
+import { NatsContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type { Msg, MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { contractForSubject, DEFAULT_MAX_BYTES, RpcError, RpcErrorCode, type RpcErrorBody } from '@homelab/contracts';
 import { extractTraceContext, tracer, type Logger, type ServiceMetrics } from '@homelab/tracing';
@@ -54,24 +55,37 @@ export class PlatformNatsServer extends Server implements CustomTransportStrateg
     }
   }
 
+  /**
+   * One queue-group subscription on the service's own namespace (`guard.>`)
+   * serves all its request handlers and answers unknown subjects, so each
+   * request is delivered once. Events every replica must see, and subjects
+   * outside the namespace (e.g. other services' heartbeats), get their own
+   * subscriptions.
+   */
   private bindHandlers(nc: NatsConnection): void {
-    const { prefix, queue } = this.options;
+    const { prefix, queue, namespace } = this.options;
+    const namespaceRoot = namespace.replace(/>$/, '');
+    const dedicated = new Set<string>();
     for (const [subject, handler] of this.messageHandlers) {
       const extras = (handler.extras ?? {}) as HandlerExtras;
-      const group = handler.isEventHandler && extras.everyReplica ? undefined : queue;
+      const everyReplica = handler.isEventHandler && extras.everyReplica === true;
+      if (subject.startsWith(namespaceRoot) && !everyReplica) continue;
+      dedicated.add(subject);
       this.subscriptions.push(
         nc.subscribe(`${prefix}${subject}`, {
-          ...(group ? { queue: group } : {}),
+          ...(everyReplica ? {} : { queue }),
           callback: (error, msg) => this.onMessage(subject, error, msg),
         }),
       );
     }
     this.subscriptions.push(
-      // its own group: subscriptions sharing a queue name split the messages between them
-      nc.subscribe(`${prefix}${this.options.namespace}`, {
-        queue: `${queue}-unknown-subjects`,
+      nc.subscribe(`${prefix}${namespace}`, {
+        queue,
         callback: (error, msg) => {
-          if (!error) this.answerUnknownSubject(msg);
+          const subject = msg.subject.slice(prefix.length);
+          if (dedicated.has(subject)) return;
+          if (this.messageHandlers.has(subject)) this.onMessage(subject, error, msg);
+          else if (!error) this.answerUnknownSubject(subject, msg);
         },
       }),
     );
@@ -87,9 +101,8 @@ export class PlatformNatsServer extends Server implements CustomTransportStrateg
     );
   }
 
-  private answerUnknownSubject(msg: Msg): void {
-    const subject = msg.subject.slice(this.options.prefix.length);
-    if (!msg.reply || this.messageHandlers.has(subject)) return;
+  private answerUnknownSubject(subject: string, msg: Msg): void {
+    if (!msg.reply) return;
     const known = [...this.messageHandlers.keys()].filter((s) => !this.messageHandlers.get(s)?.isEventHandler);
     this.replyError(msg, undefined, {
       code: RpcErrorCode.UnknownSubject,
@@ -148,21 +161,22 @@ export class PlatformNatsServer extends Server implements CustomTransportStrateg
       // the caller has given up; doing the work now would only waste it
       return finish(RpcErrorCode.Timeout);
     }
-    const handler = this.getHandlerByPattern(subject);
+    const handler = this.messageHandlers.get(subject);
     if (!handler) {
       this.replyError(msg, packet.id, { code: RpcErrorCode.UnknownSubject, message: `No handler for ${subject}` });
       return finish(RpcErrorCode.UnknownSubject);
     }
-    const id = packet.id;
-    this.handleRequest(
-      ctx,
-      async () => this.transformToObservable(await handler(packet.data, ctx)),
-      (reply: WritePacket) => {
-        const body = { ...reply, id };
-        msg.respond(JSON.stringify(body));
-        if (reply.isDisposed || reply.err) finish(reply.err ? (errorCode(reply.err) ?? 'error') : 'ok');
-      },
-    );
+    // Nest's handler runs guards, interceptors and filters; its failures come
+    // back as an erroring Observable from the exception filter.
+    try {
+      const result: unknown = await handler(packet.data, ctx);
+      const response: unknown = isObservable(result) ? await lastValueFrom(result, { defaultValue: undefined }) : result;
+      msg.respond(JSON.stringify({ id: packet.id, response, isDisposed: true }));
+      finish('ok');
+    } catch (err) {
+      msg.respond(JSON.stringify({ id: packet.id, err, isDisposed: true }));
+      finish(errorCode(err) ?? 'error');
+    }
   }
 
   private decode(msg: Msg): IncomingPacket | undefined {

@@ -1,6 +1,4 @@
-import { NatsRecordBuilder } from '@nestjs/microservices';
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { lastValueFrom, timeout, TimeoutError as RxTimeoutError } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import {
   assertWithinSize,
   parsePayload,
@@ -16,7 +14,6 @@ import {
 } from '@homelab/contracts';
 import type { NatsConnectionManager } from '../nats/nats-connection.js';
 import type { PlatformNatsClient } from '../nats/platform-nats-client.js';
-import { DEADLINE_HEADER, toRpcError } from '../nats/wire.js';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -39,25 +36,10 @@ export class RpcClient {
     options: RequestOptions = {},
   ): Promise<ParsedResponseOf<C>> {
     const data = parseRequest(contract, request);
-    const encodedSize = Buffer.byteLength(JSON.stringify(data) ?? '');
-    assertWithinSize(contract, encodedSize);
     this.assertConnected(contract.subject);
     const timeoutMs = options.timeoutMs ?? contract.timeoutMs ?? this.defaultTimeoutMs;
-    const headers = natsHeaders();
-    headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
-    const record = new NatsRecordBuilder(data).setHeaders(headers).build();
-    try {
-      const response: unknown = await lastValueFrom(
-        // rxjs timeout is a backstop: the NATS request itself expires at the deadline
-        this.client.send(contract.subject, record).pipe(timeout(timeoutMs + 250)),
-      );
-      return parseResponse(contract, response);
-    } catch (error) {
-      if (error instanceof RxTimeoutError) {
-        throw new RpcError(RpcErrorCode.Timeout, `${contract.subject} did not answer within ${timeoutMs} ms`, contract.subject);
-      }
-      throw toRpcError(error, contract.subject);
-    }
+    const response = await this.client.call(contract.subject, data, { timeoutMs, maxBytes: contract.maxBytes });
+    return parseResponse(contract, response);
   }
 
   /** Fire-and-forget event; validated before it leaves. */
