@@ -1,21 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Writable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { guardPing, healthContracts, RpcError, RpcErrorCode } from '@homelab/contracts';
 import { startService, type RunningService } from '@homelab/platform';
 import {
   createTestDatabase,
   natsUrl,
   serviceTestEnv,
+  databaseUrl,
   startNatsServer,
+  startTcpProxy,
   uniqueSubjectPrefix,
   waitFor,
   type NatsServerHandle,
+  type TcpProxy,
   type TestDatabase,
 } from '@homelab/testing';
+import { startTracing } from '@homelab/tracing';
 import { serviceSpec } from './service.js';
+
+startTracing({ serviceName: 'jarvis-guard', enabled: true });
 
 interface ErrorReply {
   err?: { code: string; message: string };
+}
+
+class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly raw: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      this.raw.push(line);
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    }
+    done();
+  }
 }
 
 describe('jarvis-guard service (real NATS and PostgreSQL)', () => {
@@ -23,10 +43,18 @@ describe('jarvis-guard service (real NATS and PostgreSQL)', () => {
   let guard: RunningService;
   let raw: NatsConnection;
   const prefix = uniqueSubjectPrefix('guard');
+  const logs = new LogCapture();
+  const dataKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
     db = await createTestDatabase('guard');
-    guard = await startService(serviceSpec, await serviceTestEnv({ databaseUrl: db.url, natsUrl: natsUrl(), subjectPrefix: prefix }));
+    const env = await serviceTestEnv({
+      databaseUrl: db.url,
+      natsUrl: natsUrl(),
+      subjectPrefix: prefix,
+      extra: { LOG_LEVEL: 'info', DATA_ENCRYPTION_KEYS: `k1:${dataKey}` },
+    });
+    guard = await startService(serviceSpec, env, { logDestination: logs });
     raw = await connect({ servers: natsUrl() });
     await waitFor(async () => (await fetch(`${guard.url}/health`)).status === 200, { message: 'guard healthy' });
   });
@@ -87,6 +115,25 @@ describe('jarvis-guard service (real NATS and PostgreSQL)', () => {
     expect((await guard.runtime.rpc.request(guardPing, { payload: 'still here' })).payload).toBe('still here');
   });
 
+  it('writes JSON logs that carry the caller\'s trace id', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const headers = natsHeaders();
+    headers.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
+    await raw.request(`${prefix}guard.system.ping`, '{broken', { headers });
+    const line = await waitFor(() => logs.lines.find((l) => l['msg'] === 'Refused malformed message' && l['trace_id'] === traceId), {
+      message: 'warn line with the trace id',
+    });
+    expect(line).toMatchObject({ level: 'warn', service: 'jarvis-guard', subject: 'guard.system.ping' });
+  });
+
+  it('redacts loaded secret values from every log line', async () => {
+    guard.runtime.logger.error({ detail: `key is ${dataKey}` }, `failed with ${dataKey}`);
+    guard.runtime.logger.error({ err: new Error(`boom ${dataKey}`) }, 'error object');
+    await waitFor(() => logs.raw.some((l) => l.includes('error object')));
+    expect(logs.raw.join('\n')).not.toContain(dataKey);
+    expect(logs.raw.join('\n')).toContain('[REDACTED]');
+  });
+
   it('refuses to send a request that breaks its contract', async () => {
     // @ts-expect-error the compiler rejects a wrong payload type
     const call = guard.runtime.rpc.request(guardPing, { payload: 42 });
@@ -130,5 +177,54 @@ describe('jarvis-guard when NATS goes away', () => {
     await nats.start();
     await waitFor(async () => (await healthOf()).status === 200, { timeoutMs: 15_000, message: 'healthy after NATS returned' });
     expect((await guard.runtime.rpc.request(guardPing, { payload: 'back' })).payload).toBe('back');
+  });
+});
+
+describe('jarvis-guard when its database goes away', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let guard: RunningService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('guard-db-outage');
+    proxy = await startTcpProxy(Number(new URL(databaseUrl()).port || 5432));
+    await proxy.cut();
+    guard = await startService(serviceSpec, await serviceTestEnv({ databaseUrl: proxy.via(db.url), natsUrl: natsUrl(), subjectPrefix: uniqueSubjectPrefix() }));
+  });
+
+  afterAll(async () => {
+    await guard?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  const healthOf = async () => {
+    const response = await fetch(`${guard.url}/health`);
+    return { status: response.status, body: (await response.json()) as { down: string[]; checks: Record<string, { error?: string }> } };
+  };
+
+  it('starts without its database, reports it, and heals when it returns (also mid-run)', async () => {
+    const atStart = await waitFor(async () => {
+      const h = await healthOf();
+      return h.body.down.includes('nats') ? undefined : h;
+    }, { message: 'NATS connected' });
+    expect(atStart.status).toBe(503);
+    expect(atStart.body.down).toEqual(['database']);
+    expect(atStart.body.checks['database']?.error).toBeTruthy();
+    // NATS work goes on meanwhile
+    expect((await guard.runtime.rpc.request(guardPing, { payload: 'db down' })).payload).toBe('db down');
+
+    await proxy.restore();
+    await waitFor(async () => (await healthOf()).status === 200, { timeoutMs: 20_000, message: 'healthy once the database is back' });
+
+    await proxy.cut();
+    const midRun = await waitFor(async () => {
+      const h = await healthOf();
+      return h.status === 503 ? h : undefined;
+    }, { message: 'unhealthy after the database went away' });
+    expect(midRun.body.down).toEqual(['database']);
+
+    await proxy.restore();
+    await waitFor(async () => (await healthOf()).status === 200, { timeoutMs: 20_000, message: 'healthy again' });
   });
 });

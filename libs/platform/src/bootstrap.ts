@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule, Type } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import type { z } from 'zod';
 import type { ServiceName } from '@homelab/contracts';
 import { ConfigError, loadConfig, processEnvironment, type Environment, type ServiceConfig } from '@homelab/config';
@@ -65,9 +66,15 @@ async function readCaCert(path: string): Promise<string> {
  * at once, then the NATS listener and database migrations in the
  * background, each reported by `/health` until ready.
  */
+export interface StartOptions {
+  /** Where JSON log lines go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
+}
+
 export async function startService<S extends z.ZodObject>(
   spec: ServiceSpec<S>,
   env: Environment = processEnvironment(),
+  options: StartOptions = {},
 ): Promise<RunningService> {
   const config = await readConfiguration(spec.configSchema, env);
   const common = config as unknown as ServiceConfig;
@@ -80,6 +87,7 @@ export async function startService<S extends z.ZodObject>(
       instanceId: `${process.pid}`,
       level: common.LOG_LEVEL,
       redact: (line) => redactor.redact(line),
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
     }),
     spec.migrationsDir,
   );

@@ -10,6 +10,17 @@ import { NatsConnectionManager } from './nats/nats-connection.js';
 import { PlatformNatsClient } from './nats/platform-nats-client.js';
 import { RpcClient } from './rpc/rpc-client.js';
 import { services } from '@homelab/contracts';
+import { ConfigError } from '@homelab/config';
+import { DataCipher, KeyRingError, parseKeyRing, type KeyRing } from '@homelab/secrets';
+
+function parseKeyRingOrExplain(spec: string): KeyRing {
+  try {
+    return parseKeyRing(spec);
+  } catch (error) {
+    if (error instanceof KeyRingError) throw new ConfigError('DATA_ENCRYPTION_KEYS', error.message);
+    throw error;
+  }
+}
 
 /** Everything a service is made of before Nest wires it: built once, closed once. */
 export class ServiceRuntime {
@@ -22,6 +33,8 @@ export class ServiceRuntime {
   readonly database: ServiceDatabase;
   readonly health: HealthService;
   readonly heartbeat: HeartbeatService;
+  /** Encryption at rest, when DATA_ENCRYPTION_KEYS is set; its keys are registered for redaction. */
+  readonly cipher: DataCipher | undefined;
   httpUrl = '';
 
   constructor(
@@ -31,6 +44,7 @@ export class ServiceRuntime {
     readonly logger: Logger,
     migrationsDir: string,
   ) {
+    this.cipher = config.DATA_ENCRYPTION_KEYS ? new DataCipher(parseKeyRingOrExplain(config.DATA_ENCRYPTION_KEYS)) : undefined;
     this.metrics = new ServiceMetrics(service);
     this.nats = new NatsConnectionManager(
       { servers: config.NATS_URL, name: `${service}@${this.instanceId}`, user: config.NATS_USER, pass: config.NATS_PASSWORD },

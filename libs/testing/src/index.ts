@@ -14,3 +14,4 @@ export { MissingBinaryError } from './binaries.js';
 export * from './service-env.js';
 export * from './fakes/otlp-collector.js';
 export * from './service-process.js';
+export * from './tcp-proxy.js';
