@@ -13,4 +13,4 @@ function run(command, args) {
 }
 
 run(process.execPath, [join(root, 'tools/build.mjs')]);
-run(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2', '--outputStyle=stream-without-prefixes', ...process.argv.slice(2)]);
+run(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2', '--outputStyle=stream-without-prefixes', ...process.argv.slice(2)]);

@@ -119,7 +119,7 @@ describe('jarvis-guard service (real NATS and PostgreSQL)', () => {
     const traceId = randomBytes(16).toString('hex');
     const headers = natsHeaders();
     headers.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
-    await raw.request(`${prefix}guard.system.ping`, '{broken', { headers });
+    await raw.request(`${prefix}guard.system.ping`, '{broken', { headers, timeout: 2000 });
     const line = await waitFor(() => logs.lines.find((l) => l['msg'] === 'Refused malformed message' && l['trace_id'] === traceId), {
       message: 'warn line with the trace id',
     });

@@ -52,7 +52,7 @@ describe('npm start', () => {
         child.once('exit', (code) => reject(new Error(`npm start exited ${code}:\n${lines.join('\n')}`)));
         createInterface({ input: child.stdout }).on('line', (line) => {
           lines.push(line);
-          if (line.startsWith('Homelab control plane is up')) {
+          if (line.startsWith('Logs: ')) {
             clearTimeout(timer);
             resolve();
           }

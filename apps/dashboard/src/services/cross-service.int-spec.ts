@@ -14,7 +14,8 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@homelab/testing';
-import type { RunningService } from '@homelab/platform';
+import { startService, type RunningService } from '@homelab/platform';
+import { serviceSpec } from '../service.js';
 import type { ServiceOverview } from './services-overview.service.js';
 
 // Real: NATS, PostgreSQL, the built jarvis-guard in its own process, the
@@ -43,9 +44,6 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
         extra: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
       }),
     );
-    // loaded after tracing started, as main.ts does
-    const { startService } = await import('@homelab/platform');
-    const { serviceSpec } = await import('../service.js');
     dashboard = await startService(serviceSpec, await serviceTestEnv({ databaseUrl: dashboardDb.url, natsUrl: natsUrl(), subjectPrefix: prefix }));
   });
 
@@ -60,9 +58,12 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
     const body = await waitFor(async () => {
       const response = await fetch(`${dashboard.url}/api/services`);
       const json = (await response.json()) as { services: ServiceOverview[] };
-      const guardEntry = json.services.find((s) => s.name === 'jarvis-guard');
-      return guardEntry?.status === 'up' && guardEntry.instances.length > 0 ? json : undefined;
-    }, { message: 'guard up with a heartbeat in /api/services' });
+      const ready = ['dashboard', 'jarvis-guard'].every((name) => {
+        const entry = json.services.find((s) => s.name === name);
+        return entry?.status === 'up' && entry.instances.length > 0;
+      });
+      return ready ? json : undefined;
+    }, { message: 'dashboard and guard up with heartbeats in /api/services' });
     expect(body.services.map((s) => s.name).sort()).toEqual([...serviceNames].sort());
     const byName = Object.fromEntries(body.services.map((s) => [s.name, s]));
     expect(byName['dashboard']?.status).toBe('up');
