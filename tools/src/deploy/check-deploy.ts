@@ -1,11 +1,17 @@
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkDeployment } from './load.js';
+import { checkLockfile } from './lockfile.js';
 import { formatProblems } from './problems.js';
 
-/** `node tools/dist/deploy/check-deploy.js`: exit 1 and list the problems when an artifact disagrees with the code. */
+/**
+ * `node tools/dist/deploy/check-deploy.js`: exit 1 and list the problems when
+ * an artifact disagrees with the code, or when `npm ci` in the image build
+ * would refuse package-lock.json.
+ */
 export function main(root: string): number {
-  const problems = checkDeployment(root);
+  const problems = [...checkDeployment(root), ...checkLockfile(readFileSync(join(root, 'package-lock.json'), 'utf8'))];
   if (problems.length === 0) {
     process.stdout.write('Deployment artifacts agree with the services.\n');
     return 0;
