@@ -7,7 +7,7 @@ if (!url || !subject) {
   console.error('usage: raw-responder <nats-url> <subject>');
   process.exit(2);
 }
-const nc = await connect({ servers: url });
+const nc = await connect({ servers: url, noAsyncTraces: true });
 nc.subscribe(subject, {
   callback: (error, msg) => {
     if (error) return;

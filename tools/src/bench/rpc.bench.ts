@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const client = new PlatformNatsClient({ manager, prefix, metrics, defaultTimeoutMs: 5000 });
     await client.connect();
     const rpc = new RpcClient(client, manager, 5000);
-    const rawNc = await connect({ servers: url });
+    // the same connection option the service stack uses, so the baseline is the bare protocol
+    const rawNc = await connect({ servers: url, noAsyncTraces: true });
     const body = JSON.stringify(payload);
 
     const viaService = () => rpc.request(guardPing, payload);

@@ -34,7 +34,10 @@ export class ServiceDatabase {
       application_name: 'homelab',
     });
     // an idle client losing its connection must not crash the process
-    this.pool.on('error', (error) => options.logger.warn({ err: error }, 'PostgreSQL connection lost'));
+    this.pool.on('error', (error) =>
+      // the error carries the whole pg client; its message and code are what matter
+      options.logger.warn({ error: error.message, code: (error as { code?: string }).code }, 'PostgreSQL connection lost'),
+    );
   }
 
   /** Starts applying migrations; resolves when they are applied (or on close). */

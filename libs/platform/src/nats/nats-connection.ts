@@ -55,6 +55,9 @@ export class NatsConnectionManager {
       // notice a dead server within ~10 s instead of nats.js' default 4 minutes
       pingInterval: 5_000,
       maxPingOut: 2,
+      // nats.js otherwise builds two Error objects (stack captures) per request
+      // just in case it fails; failures are mapped to RpcErrors naming the subject anyway
+      noAsyncTraces: true,
     });
     this.connection = nc;
     this.setConnected(true);
