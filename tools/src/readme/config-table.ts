@@ -1,21 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { configSchemas, metaOf } from '@homelab/config';
 import { serviceNames, type ServiceName } from '@homelab/contracts';
 
 /**
  * The configuration table of README.md, generated from the services' config
- * schemas so it cannot drift from what the services actually read:
- *
- *   node tools/dist/readme/config-table.js --write   # rewrite the README region
- *   node tools/dist/readme/config-table.js           # exit 1 when it is out of date
+ * schemas so it cannot drift from what the services actually read
+ * (`npm run readme` rewrites it; a test fails when it is out of date).
  */
-
-export const START_MARKER = '<!-- config-table:start -->';
-export const END_MARKER = '<!-- config-table:end -->';
-export const README_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../README.md');
 
 const SERVICE_PLACEHOLDER = '<service>';
 const DEFAULT_PLACEHOLDER = '\u0000default\u0000';
@@ -112,7 +103,7 @@ function cell(text: string): string {
 export function renderConfigTable(): string {
   const header = [
     'Every variable the services read, generated from their configuration schemas (`libs/config`) by',
-    '`npm run readme:config`. 🔒 marks sensitive variables: they may also be given as `<NAME>_FILE` (the',
+    '`npm run readme`. 🔒 marks sensitive variables: they may also be given as `<NAME>_FILE` (the',
     'path of a file holding the value) or come from Vault, and are never logged.',
     '',
     '| Variable | Services | Default | Description |',
@@ -123,52 +114,4 @@ export function renderConfigTable(): string {
     return `| \`${row.name}\`${lock} | ${cell(servicesCell(row))} | ${cell(defaultCell(row))} | ${cell(descriptionCell(row))} |`;
   });
   return [...header, ...body].join('\n');
-}
-
-function markerPositions(readme: string): { start: number; end: number } {
-  const start = readme.indexOf(START_MARKER);
-  const end = readme.indexOf(END_MARKER);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${START_MARKER} followed by ${END_MARKER}`);
-  return { start: start + START_MARKER.length, end };
-}
-
-/** The text between the markers, without the surrounding line breaks. */
-export function readmeRegion(readme: string): string {
-  const { start, end } = markerPositions(readme);
-  return readme.slice(start, end).trim();
-}
-
-/** README with the region between the markers replaced by `table`; everything else unchanged. */
-export function replaceRegion(readme: string, table: string): string {
-  const { start, end } = markerPositions(readme);
-  return `${readme.slice(0, start)}\n${table}\n${readme.slice(end)}`;
-}
-
-export interface CliOutput {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-/** `--write` updates the README; otherwise exit code 1 says it is out of date. */
-export function runConfigTableCli(args: readonly string[], readmePath: string, output: CliOutput): number {
-  const current = readFileSync(readmePath, 'utf8');
-  const next = replaceRegion(current, renderConfigTable());
-  if (next === current) {
-    output.out('README.md configuration table is up to date');
-    return 0;
-  }
-  if (args.includes('--write')) {
-    writeFileSync(readmePath, next);
-    output.out('README.md configuration table updated');
-    return 0;
-  }
-  output.err('README.md configuration table is out of date: run `npm run readme:config`');
-  return 1;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = runConfigTableCli(process.argv.slice(2), README_PATH, {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  });
 }

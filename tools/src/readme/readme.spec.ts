@@ -4,14 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchemas, sensitiveVariables } from '@homelab/config';
 import { serviceNames } from '@homelab/contracts';
-import { END_MARKER, README_PATH, readmeRegion, renderConfigTable, replaceRegion, runConfigTableCli, START_MARKER } from './config-table.js';
+import { renderConfigTable } from './config-table.js';
+import { markers, README_PATH, readmeRegion, replaceRegion, runReadmeCli } from './readme-regions.js';
+import { readmeRegions } from './update-readme.js';
+import { renderSubjectsTable } from './subjects-table.js';
+import { allContracts } from '@homelab/contracts';
+
+const { start: START_MARKER, end: END_MARKER } = markers('config-table');
 
 const table = renderConfigTable();
 const rowOf = (name: string) => table.split('\n').find((line) => line.startsWith(`| \`${name}\``));
 
 describe('README configuration table', () => {
-  it('is what the schemas say (run `npm run readme:config` after changing a schema)', () => {
-    expect(readmeRegion(readFileSync(README_PATH, 'utf8'))).toBe(table);
+  it('is what the schemas say (run `npm run readme` after changing a schema)', () => {
+    expect(readmeRegion(readFileSync(README_PATH, 'utf8'), 'config-table')).toBe(table);
   });
 
   it('lists every variable of every service exactly once', () => {
@@ -51,17 +57,17 @@ describe('README configuration table', () => {
 describe('replaceRegion', () => {
   it('replaces only the text between the markers', () => {
     const readme = `# T\n\n${START_MARKER}\nold\n${END_MARKER}\n\nrest\n`;
-    expect(replaceRegion(readme, 'new')).toBe(`# T\n\n${START_MARKER}\nnew\n${END_MARKER}\n\nrest\n`);
-    expect(readmeRegion(replaceRegion(readme, 'new'))).toBe('new');
+    expect(replaceRegion(readme, 'config-table', 'new')).toBe(`# T\n\n${START_MARKER}\nnew\n${END_MARKER}\n\nrest\n`);
+    expect(readmeRegion(replaceRegion(readme, 'config-table', 'new'), 'config-table')).toBe('new');
   });
 
   it('refuses a README without both markers in order', () => {
-    expect(() => replaceRegion('no markers', 'x')).toThrow(/config-table:start/);
-    expect(() => replaceRegion(`${END_MARKER}\n${START_MARKER}`, 'x')).toThrow(/config-table:start/);
+    expect(() => replaceRegion('no markers', 'config-table', 'x')).toThrow(/config-table:start/);
+    expect(() => replaceRegion(`${END_MARKER}\n${START_MARKER}`, 'config-table', 'x')).toThrow(/config-table:start/);
   });
 });
 
-describe('runConfigTableCli', () => {
+describe('runReadmeCli', () => {
   it('fails the check when out of date, and --write brings the README up to date', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-table-'));
     try {
@@ -69,17 +75,33 @@ describe('runConfigTableCli', () => {
       writeFileSync(path, `# Title\n${START_MARKER}\n| stale |\n${END_MARKER}\nfooter\n`);
       const out: string[] = [];
       const output = { out: (l: string) => out.push(l), err: (l: string) => out.push(`err: ${l}`) };
-      expect(runConfigTableCli([], path, output)).toBe(1);
+      expect(runReadmeCli([], path, [readmeRegions[0]!], output)).toBe(1);
       expect(out.pop()).toMatch(/^err: .*out of date/);
-      expect(runConfigTableCli(['--write'], path, output)).toBe(0);
+      expect(runReadmeCli(['--write'], path, [readmeRegions[0]!], output)).toBe(0);
       const written = readFileSync(path, 'utf8');
       expect(written.startsWith(`# Title\n${START_MARKER}\n`)).toBe(true);
       expect(written.endsWith(`${END_MARKER}\nfooter\n`)).toBe(true);
-      expect(readmeRegion(written)).toBe(table);
-      expect(runConfigTableCli([], path, output)).toBe(0);
-      expect(out.pop()).toBe('README.md configuration table is up to date');
+      expect(readmeRegion(written, 'config-table')).toBe(table);
+      expect(runReadmeCli([], path, [readmeRegions[0]!], output)).toBe(0);
+      expect(out.pop()).toBe('README.md generated sections are up to date');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('README subjects table', () => {
+  it('is what the contracts say (run `npm run readme` after changing a contract)', () => {
+    expect(readmeRegion(readFileSync(README_PATH, 'utf8'), 'subjects')).toBe(renderSubjectsTable());
+  });
+
+  it('lists every subject once, with its kind and owner', () => {
+    const subjects = renderSubjectsTable();
+    for (const contract of allContracts) {
+      const lines = subjects.split('\n').filter((l) => l.startsWith(`| \`${contract.subject}\` |`));
+      expect(lines, contract.subject).toHaveLength(1);
+      expect(lines[0]).toContain(contract.kind === 'rpc' ? 'request/reply' : 'event');
+    }
+    expect(subjects).toContain('| `guard.system.ping` | request/reply | jarvis-guard |');
   });
 });
