@@ -6,7 +6,7 @@ import { booleanFlag, natsServers, port, positiveInt, url, variable } from '../v
 export function commonVariables(service: ServiceName) {
   return {
     NODE_ENV: variable(z.enum(['development', 'production', 'test']).default('production'), {
-      description: 'Runtime mode; `development` pretty-prints nothing but enables verbose errors.',
+      description: 'Conventional Node.js runtime mode, read by libraries; `npm start` runs in `development`.',
     }),
     LOG_LEVEL: variable(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
       description: 'Minimum level of the JSON log lines written to stdout.',
