@@ -1,18 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
 import { discordBotConfig } from '@homelab/config';
-import { packageVersion, PlatformModule, type ServiceRuntime, type ServiceSpec } from '@homelab/platform';
+import { defineService } from '@homelab/platform';
 
-@Module({})
-class AppModule {
-  static register(runtime: ServiceRuntime): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot(runtime)] };
-  }
-}
-
-export const serviceSpec: ServiceSpec<typeof discordBotConfig> = {
-  service: 'discord-bot',
-  version: packageVersion(import.meta.url),
-  configSchema: discordBotConfig,
-  migrationsDir: new URL('../prisma/migrations', import.meta.url).pathname,
-  module: (runtime) => AppModule.register(runtime),
-};
+export const serviceSpec = defineService({ service: 'discord-bot', configSchema: discordBotConfig, moduleUrl: import.meta.url });

@@ -1,19 +1,10 @@
-import { Module, type DynamicModule } from '@nestjs/common';
 import { jarvisGuardConfig } from '@homelab/config';
-import { packageVersion, PlatformModule, type ServiceRuntime, type ServiceSpec } from '@homelab/platform';
+import { defineService } from '@homelab/platform';
 import { PingHandler } from './system/ping.handler.js';
 
-@Module({})
-class AppModule {
-  static register(runtime: ServiceRuntime): DynamicModule {
-    return { module: AppModule, imports: [PlatformModule.forRoot(runtime)], controllers: [PingHandler] };
-  }
-}
-
-export const serviceSpec: ServiceSpec<typeof jarvisGuardConfig> = {
+export const serviceSpec = defineService({
   service: 'jarvis-guard',
-  version: packageVersion(import.meta.url),
   configSchema: jarvisGuardConfig,
-  migrationsDir: new URL('../prisma/migrations', import.meta.url).pathname,
-  module: (runtime) => AppModule.register(runtime),
-};
+  moduleUrl: import.meta.url,
+  parts: () => ({ controllers: [PingHandler] }),
+});

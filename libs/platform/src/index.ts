@@ -16,3 +16,4 @@ export * from './heartbeat/heartbeat.service.js';
 export * from './database/service-database.js';
 export * from './version.js';
 export * from './http/platform-exception.filter.js';
+export * from './define-service.js';
