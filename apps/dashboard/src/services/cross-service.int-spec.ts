@@ -68,6 +68,12 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
     const byName = Object.fromEntries(body.services.map((s) => [s.name, s]));
     expect(byName['dashboard']?.status).toBe('up');
     expect(byName['jarvis-guard']?.health?.checks['database']?.status).toBe('up');
+    // status changes are kept as history in the dashboard's own database
+    const withHistory = await waitFor(async () => {
+      const json = (await (await fetch(`${dashboard.url}/api/services`)).json()) as { services: ServiceOverview[] };
+      return json.services.find((s) => s.name === 'jarvis-guard' && s.lastChange?.status === 'up');
+    }, { message: 'recorded status change for the guard' });
+    expect(withHistory.lastChange?.instanceId).toBe(withHistory.instances[0]?.instanceId);
     // not started in this test: reported, not hidden
     expect(byName['stream-bot']?.status).toBe('unreachable');
     expect(byName['stream-bot']?.error?.code).toBe('UNAVAILABLE');

@@ -1,35 +1,54 @@
 import { Controller, Inject } from '@nestjs/common';
 import { heartbeatContracts, type Heartbeat } from '@homelab/contracts';
-import { EventHandler } from '@homelab/platform';
+import { EventHandler, LOGGER } from '@homelab/platform';
+import type { Logger } from '@homelab/tracing';
 import { ServiceDirectory } from './service-directory.js';
+import { ServiceObservationsRepository } from './service-observations.repository.js';
 
-/** Every dashboard replica sees every heartbeat, so each has the full picture. */
+/**
+ * Every dashboard replica sees every heartbeat, so each has the full
+ * picture; status changes are kept as uptime history.
+ */
 @Controller()
 export class HeartbeatHandler {
-  constructor(@Inject(ServiceDirectory) private readonly directory: ServiceDirectory) {}
+  constructor(
+    @Inject(ServiceDirectory) private readonly directory: ServiceDirectory,
+    @Inject(ServiceObservationsRepository) private readonly observations: ServiceObservationsRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  private async seen(beat: Heartbeat): Promise<void> {
+    if (this.directory.record(beat) === 'same') return;
+    try {
+      await this.observations.record(beat.service, beat.instanceId, beat.status, beat.down);
+    } catch (error) {
+      // history is best effort: the live view above already has the beat
+      this.logger.warn({ err: error, service: beat.service }, 'Could not record a service status change');
+    }
+  }
 
   @EventHandler(heartbeatContracts.dashboard, { everyReplica: true })
-  dashboard(beat: Heartbeat): void {
-    this.directory.record(beat);
+  dashboard(beat: Heartbeat): Promise<void> {
+    return this.seen(beat);
   }
 
   @EventHandler(heartbeatContracts['jarvis-guard'], { everyReplica: true })
-  jarvisGuard(beat: Heartbeat): void {
-    this.directory.record(beat);
+  jarvisGuard(beat: Heartbeat): Promise<void> {
+    return this.seen(beat);
   }
 
   @EventHandler(heartbeatContracts['stream-bot'], { everyReplica: true })
-  streamBot(beat: Heartbeat): void {
-    this.directory.record(beat);
+  streamBot(beat: Heartbeat): Promise<void> {
+    return this.seen(beat);
   }
 
   @EventHandler(heartbeatContracts['discord-bot'], { everyReplica: true })
-  discordBot(beat: Heartbeat): void {
-    this.directory.record(beat);
+  discordBot(beat: Heartbeat): Promise<void> {
+    return this.seen(beat);
   }
 
   @EventHandler(heartbeatContracts.automation, { everyReplica: true })
-  automation(beat: Heartbeat): void {
-    this.directory.record(beat);
+  automation(beat: Heartbeat): Promise<void> {
+    return this.seen(beat);
   }
 }

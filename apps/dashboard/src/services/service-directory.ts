@@ -19,9 +19,11 @@ export class ServiceDirectory {
 
   constructor(private readonly forgetAfterMs = 15_000) {}
 
-  record(beat: Heartbeat, now = Date.now()): void {
+  /** Remembers the heartbeat; says whether the instance is new or its status changed. */
+  record(beat: Heartbeat, now = Date.now()): 'new' | 'changed' | 'same' {
     let byId = this.instances.get(beat.service);
     if (!byId) this.instances.set(beat.service, (byId = new Map()));
+    const previous = byId.get(beat.instanceId);
     byId.set(beat.instanceId, {
       instanceId: beat.instanceId,
       httpUrl: beat.httpUrl,
@@ -30,6 +32,8 @@ export class ServiceDirectory {
       lastSeenAt: new Date(now).toISOString(),
       seenAt: now,
     });
+    if (!previous || now - previous.seenAt > this.forgetAfterMs) return 'new';
+    return previous.status === beat.status ? 'same' : 'changed';
   }
 
   alive(service: ServiceName, now = Date.now()): InstanceSighting[] {

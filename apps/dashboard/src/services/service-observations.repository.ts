@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceName } from '@homelab/contracts';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export const DASHBOARD_PRISMA = Symbol('DASHBOARD_PRISMA');
+
+export interface StatusChange {
+  status: string;
+  instanceId: string;
+  at: string;
+}
+
+/** Health changes the dashboard has seen, kept as uptime history. */
+@Injectable()
+export class ServiceObservationsRepository {
+  constructor(@Inject(DASHBOARD_PRISMA) private readonly prisma: PrismaClient) {}
+
+  async record(service: ServiceName, instanceId: string, status: 'up' | 'down', down: string[]): Promise<void> {
+    await this.prisma.serviceObservation.create({ data: { service, instanceId, status, details: { down } } });
+  }
+
+  /** The latest change per service. */
+  async latestChanges(): Promise<Map<string, StatusChange>> {
+    const rows = await this.prisma.serviceObservation.findMany({
+      distinct: ['service'],
+      orderBy: [{ service: 'asc' }, { observedAt: 'desc' }],
+      select: { service: true, status: true, instanceId: true, observedAt: true },
+    });
+    return new Map(rows.map((r) => [r.service, { status: r.status, instanceId: r.instanceId, at: r.observedAt.toISOString() }]));
+  }
+}
