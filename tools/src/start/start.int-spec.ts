@@ -71,9 +71,12 @@ describe('npm start', () => {
       expect(Date.now() - started).toBeLessThan(90_000);
 
       const pgid = child.pid as number;
+      const stopping = Date.now();
       process.kill(-pgid, 'SIGINT');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(0);
+      // services drain NATS and close their databases within their 10 s budget
+      expect(Date.now() - stopping).toBeLessThan(10_000);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(processesInGroup(pgid)).toEqual([]);
     } finally {
