@@ -54,6 +54,19 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly handledBySubject = new Map<string, Histogram.Internal<'subject' | 'outcome'>>();
+  private readonly requestsBySubject = new Map<string, Histogram.Internal<'subject' | 'outcome'>>();
+
+  /** Records a handled NATS message; label children are cached (this runs on every message). */
+  observeHandled(subject: string, outcome: string, seconds: number): void {
+    cachedChild(this.handledBySubject, this.natsHandled, subject, outcome).observe(seconds);
+  }
+
+  /** Records a NATS request this service made. */
+  observeRequest(subject: string, outcome: string, seconds: number): void {
+    cachedChild(this.requestsBySubject, this.natsClientRequests, subject, outcome).observe(seconds);
+  }
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
@@ -66,4 +79,16 @@ export class ServiceMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+function cachedChild(
+  cache: Map<string, Histogram.Internal<'subject' | 'outcome'>>,
+  histogram: Histogram<'subject' | 'outcome'>,
+  subject: string,
+  outcome: string,
+): Histogram.Internal<'subject' | 'outcome'> {
+  const key = `${subject}\u0000${outcome}`;
+  let child = cache.get(key);
+  if (!child) cache.set(key, (child = histogram.labels({ subject, outcome })));
+  return child;
 }

@@ -2,7 +2,8 @@
 // NestJS NATS transport (PlatformNatsClient + RpcClient, zod on both ends,
 // tracing on) against raw nats.js request/reply on the same NATS server, in
 // one run. Both responders are separate processes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,26 @@ const SEQUENTIAL = Number(process.env['BENCH_SEQUENTIAL'] ?? 10_000);
 const CONCURRENT_TOTAL = Number(process.env['BENCH_CONCURRENT'] ?? 40_000);
 const IN_FLIGHT = 32;
 const payload = { payload: 'ping from the dashboard: a small payload of about a hundred bytes for the bench' };
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `work` and reports the CPU each process spent on it, in µs per request. */
+async function cpuPerRequest<T>(pids: Record<string, number>, requests: number, work: () => Promise<T>): Promise<{ result: T; perRequestUs: Record<string, number> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const result = await work();
+  const perRequestUs = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, ((cpuSeconds(pid) - (before[name] ?? 0)) / requests) * 1e6]),
+  );
+  return { result, perRequestUs };
+}
 
 function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -54,6 +75,17 @@ async function interleaved(a: () => Promise<unknown>, b: () => Promise<unknown>,
 function row(name: string, service: number, raw: number, unit: string, lowerIsBetter: boolean): string {
   const ratio = service / raw;
   return `${name.padEnd(26)} ${service.toFixed(1).padStart(10)} ${raw.toFixed(1).padStart(10)}  ${unit.padEnd(6)} ${ratio.toFixed(2).padStart(6)}×${lowerIsBetter ? '' : ' of raw'}`;
+}
+
+function avg(a: number | undefined, b: number | undefined): number {
+  return ((a ?? NaN) + (b ?? NaN)) / 2;
+}
+
+/** The nats-server process listening on the URL's port, if it runs on this machine. */
+function natsServerPid(url: string): number {
+  const port = new URL(url).port || '4222';
+  const ss = spawnSync('sh', ['-c', `ss -Hltnp 'sport = :${port}' 2>/dev/null`], { encoding: 'utf8' });
+  return Number(/pid=(\d+)/.exec(ss.stdout)?.[1] ?? 0);
 }
 
 async function main(): Promise<void> {
@@ -104,12 +136,17 @@ async function main(): Promise<void> {
     process.stdout.write(`sequential: ${SEQUENTIAL} requests each, interleaved…\n`);
     const latency: { a: LatencySummary; b: LatencySummary } = await interleaved(viaService, viaRaw, SEQUENTIAL);
     process.stdout.write(`throughput: ${CONCURRENT_TOTAL} requests each at ${IN_FLIGHT} in flight…\n`);
-    const rawRps1 = await throughput(viaRaw, CONCURRENT_TOTAL / 2, IN_FLIGHT);
-    const serviceRps1 = await throughput(viaService, CONCURRENT_TOTAL / 2, IN_FLIGHT);
-    const rawRps2 = await throughput(viaRaw, CONCURRENT_TOTAL / 2, IN_FLIGHT);
-    const serviceRps2 = await throughput(viaService, CONCURRENT_TOTAL / 2, IN_FLIGHT);
-    const serviceRps = (serviceRps1 + serviceRps2) / 2;
-    const rawRps = (rawRps1 + rawRps2) / 2;
+    const natsPid = natsServerPid(url);
+    const half = CONCURRENT_TOTAL / 2;
+    const pids = (responder: ChildProcess) => ({ client: process.pid, responder: responder.pid ?? 0, 'nats-server': natsPid });
+    const rawRun1 = await cpuPerRequest(pids(raw), half, () => throughput(viaRaw, half, IN_FLIGHT));
+    const serviceRun1 = await cpuPerRequest(pids(guard), half, () => throughput(viaService, half, IN_FLIGHT));
+    const rawRun2 = await cpuPerRequest(pids(raw), half, () => throughput(viaRaw, half, IN_FLIGHT));
+    const serviceRun2 = await cpuPerRequest(pids(guard), half, () => throughput(viaService, half, IN_FLIGHT));
+    const serviceRps = (serviceRun1.result + serviceRun2.result) / 2;
+    const rawRps = (rawRun1.result + rawRun2.result) / 2;
+    const cpuRow = (name: string) =>
+      row(`  CPU/request: ${name}`, avg(serviceRun1.perRequestUs[name], serviceRun2.perRequestUs[name]), avg(rawRun1.perRequestUs[name], rawRun2.perRequestUs[name]), 'µs', true);
 
     const lines = [
       '',
@@ -119,6 +156,9 @@ async function main(): Promise<void> {
       row('latency p99 (sequential)', latency.a.p99Us, latency.b.p99Us, 'µs', true),
       row('latency mean (sequential)', latency.a.meanUs, latency.b.meanUs, 'µs', true),
       row(`throughput (${IN_FLIGHT} in flight)`, serviceRps, rawRps, 'req/s', false),
+      cpuRow('client'),
+      cpuRow('responder'),
+      ...(natsPid ? [cpuRow('nats-server')] : []),
       '',
       `goal: p50 ≤ 1.2× raw: ${latency.a.p50Us / latency.b.p50Us <= 1.2 ? 'met' : 'NOT met'}; ` +
         `p99 ≤ 1.2× raw: ${latency.a.p99Us / latency.b.p99Us <= 1.2 ? 'met' : 'NOT met'}; ` +

@@ -82,7 +82,7 @@ export class PlatformNatsClient extends ClientNats {
       throw rpcError;
     } finally {
       span.end();
-      this.platform.metrics.natsClientRequests.observe({ subject, outcome }, (performance.now() - started) / 1000);
+      this.platform.metrics.observeRequest(subject, outcome, (performance.now() - started) / 1000);
     }
   }
 

@@ -125,7 +125,7 @@ export class PlatformNatsServer extends Server implements CustomTransportStrateg
     const finish = (outcome: string): void => {
       if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
       span.end();
-      this.options.metrics.natsHandled.observe({ subject, outcome }, (performance.now() - started) / 1000);
+      this.options.metrics.observeHandled(subject, outcome, (performance.now() - started) / 1000);
     };
     await context.with(trace.setSpan(parent, span), () => this.dispatch(subject, msg, finish));
   }

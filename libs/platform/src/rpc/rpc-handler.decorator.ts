@@ -2,7 +2,6 @@ import { EventPattern, MessagePattern, type NatsContext } from '@nestjs/microser
 import {
   parsePayload,
   parseRequest,
-  parseResponse,
   type EventContract,
   type ParsedPayloadOf,
   type ParsedRequestOf,
@@ -21,16 +20,17 @@ type EventMethod<C extends EventContract> = (payload: ParsedPayloadOf<C>, contex
 /**
  * Binds a method to a request/reply contract. The method's parameter and
  * return types come from the contract, so a wrong payload does not compile;
- * at run time the request is validated before the method runs and the
- * response before it leaves.
+ * at run time the request is validated before the method runs (and the
+ * response by the caller).
  */
 export function RpcHandler<C extends RpcContract>(contract: C) {
   return <M extends RpcMethod<C>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
     const original = descriptor.value;
     if (!original) throw new Error(`@RpcHandler(${contract.subject}) must decorate a method`);
-    const validated = async function (this: unknown, raw: unknown, ctx: NatsContext): Promise<unknown> {
-      const response = await original.call(this, parseRequest(contract, raw), ctx);
-      return parseResponse(contract, response);
+    // The response is typed by the contract here and validated by the caller
+    // (RpcClient), so it is not parsed twice on its way out.
+    const validated = function (this: unknown, raw: unknown, ctx: NatsContext): unknown {
+      return original.call(this, parseRequest(contract, raw), ctx);
     };
     Object.defineProperty(validated, 'name', { value: String(key) });
     descriptor.value = validated as unknown as M;
