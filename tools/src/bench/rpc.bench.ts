@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   const rawSubject = `${prefix}bench.raw.ping`;
   const raw = spawnNode(['tools/dist/bench/raw-responder.js', url, rawSubject], process.env);
   try {
-    await new Promise<void>((resolve) => createInterface({ input: raw.stdout! }).once('line', () => resolve()));
+    const rawOutput = raw.stdout;
+    if (!rawOutput) throw new Error('raw responder has no stdout');
+    await new Promise<void>((resolve) => createInterface({ input: rawOutput }).once('line', () => resolve()));
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200, {
       timeoutMs: 30_000,
       message: 'jarvis-guard healthy',
