@@ -18,11 +18,13 @@ export class HeartbeatHandler {
   ) {}
 
   private async seen(beat: Heartbeat): Promise<void> {
-    if (this.directory.record(beat) === 'same') return;
+    this.directory.record(beat);
+    if (!this.directory.needsHistory(beat)) return;
     try {
       await this.observations.record(beat.service, beat.instanceId, beat.status, beat.down);
+      this.directory.markRecorded(beat);
     } catch (error) {
-      // history is best effort: the live view above already has the beat
+      // the live view already has the beat; the next beat retries the history
       this.logger.warn({ err: error, service: beat.service }, 'Could not record a service status change');
     }
   }

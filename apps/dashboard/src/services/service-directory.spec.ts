@@ -16,12 +16,18 @@ const beat = (instanceId: string, status: 'up' | 'down'): Heartbeat => ({
 });
 
 describe('ServiceDirectory', () => {
-  it('says when an instance is new or its status changed', () => {
+  it('asks for history until a status has been recorded, and again when it changes', () => {
     const directory = new ServiceDirectory(15_000);
-    expect(directory.record(beat('a', 'up'), 1000)).toBe('new');
-    expect(directory.record(beat('a', 'up'), 2000)).toBe('same');
-    expect(directory.record(beat('a', 'down'), 3000)).toBe('changed');
-    expect(directory.record(beat('b', 'down'), 3000)).toBe('new');
+    directory.record(beat('a', 'up'), 1000);
+    expect(directory.needsHistory(beat('a', 'up'))).toBe(true);
+    // a failed write is retried with the next beat
+    directory.record(beat('a', 'up'), 2000);
+    expect(directory.needsHistory(beat('a', 'up'))).toBe(true);
+    directory.markRecorded(beat('a', 'up'));
+    expect(directory.needsHistory(beat('a', 'up'))).toBe(false);
+    directory.record(beat('a', 'down'), 3000);
+    expect(directory.needsHistory(beat('a', 'down'))).toBe(true);
+    directory.record(beat('b', 'down'), 3000);
     expect(directory.alive('jarvis-guard', 4000).map((i) => [i.instanceId, i.status, i.down])).toEqual([
       ['a', 'down', ['database']],
       ['b', 'down', ['database']],
@@ -31,9 +37,12 @@ describe('ServiceDirectory', () => {
   it('forgets instances silent for longer than the window, and sees them as new when they return', () => {
     const directory = new ServiceDirectory(15_000);
     directory.record(beat('a', 'up'), 0);
+    directory.markRecorded(beat('a', 'up'));
+    expect(directory.needsHistory(beat('a', 'up'))).toBe(false);
     expect(directory.alive('jarvis-guard', 15_000)).toHaveLength(1);
     expect(directory.alive('jarvis-guard', 15_001)).toHaveLength(0);
-    expect(directory.record(beat('a', 'up'), 20_000)).toBe('new');
+    // forgotten, so its return is history again
+    expect(directory.needsHistory(beat('a', 'up'))).toBe(true);
     expect(directory.alive('automation', 20_000)).toEqual([]);
   });
 });

@@ -16,14 +16,15 @@ export interface InstanceSighting {
 @Injectable()
 export class ServiceDirectory {
   private readonly instances = new Map<ServiceName, Map<string, InstanceSighting & { seenAt: number }>>();
+  /** The status last written to the history, per instance (`service/instance`). */
+  private readonly recorded = new Map<string, Heartbeat['status']>();
 
   constructor(private readonly forgetAfterMs = 15_000) {}
 
-  /** Remembers the heartbeat; says whether the instance is new or its status changed. */
-  record(beat: Heartbeat, now = Date.now()): 'new' | 'changed' | 'same' {
+  /** Remembers the heartbeat. */
+  record(beat: Heartbeat, now = Date.now()): void {
     let byId = this.instances.get(beat.service);
     if (!byId) this.instances.set(beat.service, (byId = new Map()));
-    const previous = byId.get(beat.instanceId);
     byId.set(beat.instanceId, {
       instanceId: beat.instanceId,
       httpUrl: beat.httpUrl,
@@ -32,8 +33,15 @@ export class ServiceDirectory {
       lastSeenAt: new Date(now).toISOString(),
       seenAt: now,
     });
-    if (!previous || now - previous.seenAt > this.forgetAfterMs) return 'new';
-    return previous.status === beat.status ? 'same' : 'changed';
+  }
+
+  /** True until this instance's current status has been written to the history. */
+  needsHistory(beat: Heartbeat): boolean {
+    return this.recorded.get(`${beat.service}/${beat.instanceId}`) !== beat.status;
+  }
+
+  markRecorded(beat: Heartbeat): void {
+    this.recorded.set(`${beat.service}/${beat.instanceId}`, beat.status);
   }
 
   alive(service: ServiceName, now = Date.now()): InstanceSighting[] {
@@ -43,6 +51,7 @@ export class ServiceDirectory {
     for (const [id, sighting] of byId) {
       if (now - sighting.seenAt > this.forgetAfterMs) {
         byId.delete(id);
+        this.recorded.delete(`${service}/${id}`);
         continue;
       }
       const { seenAt: _seenAt, ...visible } = sighting;
