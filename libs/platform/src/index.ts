@@ -17,3 +17,4 @@ export * from './database/service-database.js';
 export * from './version.js';
 export * from './http/platform-exception.filter.js';
 export * from './define-service.js';
+export * from './jetstream/event-stream.js';

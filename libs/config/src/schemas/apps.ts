@@ -10,7 +10,29 @@ export const dashboardConfig = z.object({
   }),
 });
 
-export const jarvisGuardConfig = z.object({ ...commonVariables('jarvis-guard') });
+export const jarvisGuardConfig = z.object({
+  ...commonVariables('jarvis-guard'),
+  GUARD_POLICY_FILE: variable(z.string().min(1).optional(), {
+    description: 'Policy YAML that judges every command; the documented default ships in `apps/jarvis-guard/policy/`.',
+  }),
+  GUARD_APPROVAL_TTL_MS: variable(positiveInt(15 * 60_000, 24 * 3_600_000), {
+    description: 'How long a command waits for a human decision before the approval expires.',
+  }),
+  GUARD_RATE_PER_MINUTE: variable(positiveInt(30, 10_000), {
+    description: 'Commands a caller may submit per minute (token bucket, shared by all replicas).',
+  }),
+  GUARD_SESSION_RATE_PER_MINUTE: variable(positiveInt(20, 10_000), {
+    description: 'Commands one session (conversation) may submit per minute.',
+  }),
+  GUARD_MAX_CONSECUTIVE_DENIALS: variable(positiveInt(5, 1000), {
+    description: 'Denied commands in a row after which a session is suspended until an operator resumes it.',
+  }),
+  GUARD_APPROVER_TOKENS: variable(z.string().min(1).optional(), {
+    description: 'Bearer tokens of the people who may approve over HTTP: `name:token[,name:token…]`. Unset: the approval API refuses every call.',
+    sensitive: true,
+    example: 'alice:<32+ random characters>',
+  }),
+});
 export const streamBotConfig = z.object({ ...commonVariables('stream-bot') });
 export const discordBotConfig = z.object({ ...commonVariables('discord-bot') });
 export const automationConfig = z.object({ ...commonVariables('automation') });
