@@ -45,7 +45,8 @@ export class EventStream {
       retention: RetentionPolicy.Limits,
       storage: StorageType.File,
       max_age: nanos(this.spec.maxAgeMs),
-      duplicate_window: nanos(this.spec.duplicateWindowMs ?? 120_000),
+      // the server refuses a duplicate window longer than the stream keeps messages
+      duplicate_window: nanos(Math.min(this.spec.duplicateWindowMs ?? 120_000, this.spec.maxAgeMs)),
       num_replicas: this.spec.replicas ?? 1,
     };
     try {
