@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { z } from 'zod';
 import type { ServiceName } from '@homelab/contracts';
 import { ConfigError, loadConfig, processEnvironment, type Environment, type ServiceConfig } from '@homelab/config';
-import { createSecretStore, redactor } from '@homelab/secrets';
+import { createSecretStore, redactor, type SecretStore } from '@homelab/secrets';
 import { createLogger } from '@homelab/tracing';
 import { registerHttpMetrics } from './http/http-metrics.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
@@ -33,7 +33,7 @@ export interface RunningService {
 }
 
 /** Reads Vault settings first (they may only come from env/files), then the whole configuration. */
-async function readConfiguration<S extends z.ZodObject>(schema: S, env: Environment): Promise<z.output<S>> {
+async function readConfiguration<S extends z.ZodObject>(schema: S, env: Environment): Promise<{ config: z.output<S>; secrets: SecretStore }> {
   const local = createSecretStore(env);
   const vaultSettings = schema.pick({ VAULT_ADDR: true, VAULT_KV_MOUNT: true, VAULT_SECRET_PATH: true, VAULT_CACERT: true, VAULT_TOKEN: true });
   const vault = (await loadConfig(vaultSettings, env, local.resolver())) as unknown as Pick<
@@ -50,7 +50,7 @@ async function readConfiguration<S extends z.ZodObject>(schema: S, env: Environm
         ...(vault.VAULT_CACERT ? { caCertPem: await readCaCert(vault.VAULT_CACERT) } : {}),
       })
     : local;
-  return loadConfig(schema, env, store.resolver());
+  return { config: await loadConfig(schema, env, store.resolver()), secrets: store };
 }
 
 async function readCaCert(path: string): Promise<string> {
@@ -76,7 +76,7 @@ export async function startService<S extends z.ZodObject>(
   env: Environment = processEnvironment(),
   options: StartOptions = {},
 ): Promise<RunningService> {
-  const config = await readConfiguration(spec.configSchema, env);
+  const { config, secrets } = await readConfiguration(spec.configSchema, env);
   const common = config as unknown as ServiceConfig;
   const runtime = new ServiceRuntime(
     spec.service,
@@ -90,6 +90,7 @@ export async function startService<S extends z.ZodObject>(
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     }),
     spec.migrationsDir,
+    secrets,
   );
   const { logger } = runtime;
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, return503OnClosing: true });
@@ -130,6 +131,7 @@ export async function startService<S extends z.ZodObject>(
       const budget = common.SHUTDOWN_TIMEOUT_MS;
       const deadline = Date.now() + budget;
       await withTimeout(app.close(), budget * 0.6);
+      await withTimeout(runtime.runCloseHooks(), Math.max(100, deadline - Date.now() - 1000));
       await runtime.nats.drain(Math.max(100, deadline - Date.now() - 500));
       await Promise.race([listening, Promise.resolve()]);
       await runtime.database.close();

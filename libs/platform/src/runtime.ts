@@ -11,7 +11,7 @@ import { PlatformNatsClient } from './nats/platform-nats-client.js';
 import { RpcClient } from './rpc/rpc-client.js';
 import { services } from '@homelab/contracts';
 import { ConfigError } from '@homelab/config';
-import { DataCipher, KeyRingError, parseKeyRing, type KeyRing } from '@homelab/secrets';
+import { DataCipher, KeyRingError, parseKeyRing, type KeyRing, type SecretStore } from '@homelab/secrets';
 
 function parseKeyRingOrExplain(spec: string): KeyRing {
   try {
@@ -36,6 +36,16 @@ export class ServiceRuntime {
   /** Encryption at rest, when DATA_ENCRYPTION_KEYS is set; its keys are registered for redaction. */
   readonly cipher: DataCipher | undefined;
   httpUrl = '';
+  private readonly closeHooks: (() => Promise<void>)[] = [];
+
+  /** Work to finish on shutdown, after the service stops taking work and before NATS and the database close. */
+  onClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
+  async runCloseHooks(): Promise<void> {
+    await Promise.allSettled(this.closeHooks.splice(0).map((hook) => hook()));
+  }
 
   constructor(
     readonly service: ServiceName,
@@ -43,6 +53,8 @@ export class ServiceRuntime {
     readonly config: ServiceConfig,
     readonly logger: Logger,
     migrationsDir: string,
+    /** Where the service's secrets come from (env, *_FILE, Vault), for those read after start-up. */
+    readonly secrets: SecretStore,
   ) {
     this.cipher = config.DATA_ENCRYPTION_KEYS ? new DataCipher(parseKeyRingOrExplain(config.DATA_ENCRYPTION_KEYS)) : undefined;
     this.metrics = new ServiceMetrics(service);

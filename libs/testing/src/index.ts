@@ -15,3 +15,5 @@ export * from './service-env.js';
 export * from './fakes/otlp-collector.js';
 export * from './service-process.js';
 export * from './tcp-proxy.js';
+export * from './fakes/docker-fake.js';
+export * from './sshd.js';
