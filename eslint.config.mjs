@@ -20,6 +20,8 @@ function depConstraints(isTest) {
       onlyDependOnLibsWithTags: isTest && type !== 'contracts' ? [...allowed, 'type:testing'] : allowed,
     })),
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // workspace tooling (launcher, benchmarks, deploy checks) may use every service's libraries
+    { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
     ...scopes.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] })),
   ];
 }
