@@ -27,6 +27,22 @@ export const jarvisGuardConfig = z.object({
   GUARD_MAX_CONSECUTIVE_DENIALS: variable(positiveInt(5, 1000), {
     description: 'Denied commands in a row after which a session is suspended until an operator resumes it.',
   }),
+  GUARD_HOSTS_FILE: variable(z.string().min(1).optional(), {
+    description: 'YAML list of SSH hosts commands may run on (name, host, port, username, hostKeySha256, privateKeySecret); the guard\'s own machine is always `local`.',
+  }),
+  GUARD_COMMAND_TIMEOUT_MS: variable(positiveInt(60_000, 600_000), {
+    description: 'Default limit on one command; afterwards its whole process tree is killed.',
+  }),
+  GUARD_OUTPUT_LIMIT_BYTES: variable(positiveInt(65_536, 131_072), {
+    description: 'Cap on a command\'s stdout and stderr together; the rest is discarded and the result marked truncated.',
+  }),
+  GUARD_AUDIT_SIGNING_KEY: variable(z.string().min(1).optional(), {
+    description: 'Ed25519 private key (PEM or base64) that signs the audit chain head, kept in NATS KV apart from the table.',
+    sensitive: true,
+  }),
+  GUARD_AUDIT_HEAD_INTERVAL_MS: variable(positiveInt(60_000, 3_600_000), {
+    description: 'How often the audit chain head is signed.',
+  }),
   GUARD_APPROVER_TOKENS: variable(z.string().min(1).optional(), {
     description: 'Bearer tokens of the people who may approve over HTTP: `name:token[,name:token…]`. Unset: the approval API refuses every call.',
     sensitive: true,
