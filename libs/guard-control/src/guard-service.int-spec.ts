@@ -58,7 +58,13 @@ beforeAll(async () => {
     limiter: new RateLimiter(pool),
     sessions: new SessionGuard(pool, 3),
     events,
-    checkpoints: { take: async (input) => (await checkpoints.create({ host: input.host.config.name, command: input.command, caller: input.caller, scope: { paths: input.paths, containers: input.containers } })).id },
+    checkpoints: {
+      take: async (input) => (await checkpoints.create({ host: input.host.config.name, command: input.command, caller: input.caller, scope: { paths: input.paths, containers: input.containers } })).id,
+      rollback: async (id) => {
+        const report = await checkpoints.rollback(id);
+        return { checkpointId: id, host: 'local', restored: report.files.map((f) => f.path), differences: report.differences };
+      },
+    },
     hosts: (name) => (name === 'local' ? { config: { kind: 'local', name: 'local' }, executor } : undefined),
     limits: { perCaller: { capacity: 1000, refillPerSecond: 100 }, perSession: { capacity: 4, refillPerSecond: 0.01 }, defaultTimeoutMs: 5000, maxOutputBytes: 65_536 },
   });
@@ -112,8 +118,12 @@ describe('GuardService', () => {
     await expect(guard.execute({ command, host: 'local', caller: caller('s-approve'), dryRun: false, approvalId: asked.approvalId })).rejects.toBeInstanceOf(RpcError);
 
     if (ran.status !== 'executed' || !ran.checkpointId) throw new Error('expected a checkpoint');
-    await checkpoints.rollback(ran.checkpointId);
+    const summary = await guard.rollback(ran.checkpointId, 'alice');
+    expect(summary.differences).toEqual([]);
     expect(readFileSync(configFile, 'utf8')).toBe('mode=old\n');
+    await expect(guard.rollback(ran.checkpointId, 'alice')).rejects.toThrow();
+    const kinds = await pool.query<{ action: string }>("select action from audit_record where kind = 'rollback' order by seq");
+    expect(kinds.rows.map((r) => r.action)).toEqual(['started', 'finished', 'started']);
   });
 
   it('limits a session to its bucket', async () => {

@@ -9,7 +9,7 @@ import {
   type PayloadOf,
 } from '@homelab/contracts';
 import { recordThenRun, type AuditAppender, type AuditRecordInput } from '@homelab/guard-audit';
-import { planExecution, type CommandExecutor, type ExecResult, type HostConfig } from '@homelab/guard-exec';
+import { CheckpointAlreadyRestoredError, CheckpointError, planExecution, type CommandExecutor, type ExecResult, type HostConfig } from '@homelab/guard-exec';
 import type { ApprovalStore } from './approvals.js';
 import type { BucketSpec, RateLimiter } from './rate-limiter.js';
 import type { SessionGuard } from './sessions.js';
@@ -37,6 +37,15 @@ export interface TargetHost {
 export interface Checkpointer {
   /** Snapshots what the command may touch; returns the checkpoint id. */
   take(input: { host: TargetHost; command: string; caller: string; paths: string[]; containers: string[] }): Promise<string>;
+  /** Restores a checkpoint (once); returns what was restored and any difference left. */
+  rollback(checkpointId: string): Promise<RollbackSummary>;
+}
+
+export interface RollbackSummary {
+  checkpointId: string;
+  host: string;
+  restored: string[];
+  differences: string[];
 }
 
 export interface EventPublisher {
@@ -190,6 +199,23 @@ export class GuardService {
     return expired.length;
   }
 
+  /** Operator action: puts back what an approved change touched; recorded before and after. */
+  async rollback(checkpointId: string, operator: string): Promise<RollbackSummary> {
+    const base: AuditRecordInput = { kind: 'rollback', caller: operator, approver: operator, details: { checkpointId } };
+    const summary = await recordThenRun(this.deps.audit, { ...base, action: 'started' }, () =>
+      this.deps.checkpoints.rollback(checkpointId).catch((error: unknown) => {
+        throw checkpointFailure(error, checkpointId);
+      }),
+    );
+    await this.deps.audit.append({
+      ...base,
+      action: 'finished',
+      host: summary.host,
+      details: { checkpointId, restored: summary.restored, differences: summary.differences },
+    });
+    return summary;
+  }
+
   async resume(sessionId: string, operator: string): Promise<boolean> {
     const resumed = await this.deps.sessions.resume(sessionId, operator);
     if (resumed) await this.deps.audit.append({ kind: 'suspension', action: 'resumed', caller: operator, sessionId, approver: operator });
@@ -244,4 +270,13 @@ export class GuardService {
   private record(request: CommandRequest, kind: AuditRecordInput['kind'], action: string, evaluation: Evaluation): AuditRecordInput {
     return { ...this.base(request), kind, action, decision: evaluation.decision, rule: evaluation.rule, reason: evaluation.reason };
   }
+}
+
+/** Rollback failures the operator can act on keep their meaning across NATS and HTTP. */
+function checkpointFailure(error: unknown, checkpointId: string): unknown {
+  const subject = 'guard.checkpoint.rollback';
+  if (error instanceof CheckpointAlreadyRestoredError) return new RpcError(RpcErrorCode.Rejected, `Checkpoint ${checkpointId} was already rolled back`, subject);
+  if (error instanceof CheckpointError && error.code === 'NOT_FOUND') return new RpcError(RpcErrorCode.NotFound, `No checkpoint ${checkpointId}`, subject);
+  if (error instanceof CheckpointError) return new RpcError(RpcErrorCode.Rejected, error.message, subject);
+  return error;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { processEnvironment } from '@homelab/config';
 import { AUDIT_VERIFY_USAGE, runAuditVerifyCli } from '@homelab/guard-audit';
+import { runRollbackCli } from './rollback.js';
 import { createGuardEvaluator, loadPolicy, PolicyError, type Decision, type GuardEvaluator } from '@homelab/guard-policy';
 
 /** The policy that ships with the app, resolved from this file (src/cli or dist/cli), not from the working directory. */
@@ -16,6 +17,8 @@ export const USAGE = `Usage:
   guard evaluate [--policy FILE] [--host HOST] [--role ROLE]
       Reads one shell command per line from stdin; prints one JSON object per
       line: {"command","decision","rule","reason"[,"displayCommand"][,"checkpoint"]}.
+  guard rollback <checkpoint-id> [--url URL] [--token-file FILE]
+      Restores what an approved change touched (asks the running guard).
   guard audit verify [--json] …
       Verifies the audit chain and its signed head (see \`guard audit verify --help\`).
   guard explain '<command>' [--policy FILE] [--host HOST] [--role ROLE] [--json]
@@ -157,7 +160,8 @@ if (invokedDirectly()) {
   const env = processEnvironment();
   const audit: CliCommand = (args, io) =>
     args[0] === 'verify' ? runAuditVerifyCli(args.slice(1), env, io.stdout) : Promise.resolve((io.stderr.write(AUDIT_VERIFY_USAGE), 2));
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd }, { audit }).then(
+  const rollback: CliCommand = (args, io) => runRollbackCli(args, io, env);
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd }, { audit, rollback }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpException, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { describeIssues, type GuardApproval } from '@homelab/contracts';
-import { ApprovalStore, GuardService, SessionGuard } from '@homelab/guard-control';
+import { ApprovalStore, GuardService, SessionGuard, type RollbackSummary } from '@homelab/guard-control';
 import { ApproverGuard, type ApproverRequest } from './approver.guard.js';
 
 const decisionBody = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(1000) }).strict();
@@ -36,6 +36,12 @@ export class ApprovalsController {
   @Post('approvals/:id/deny')
   deny(@Param('id') id: string, @Body() body: unknown, @Req() request: ApproverRequest): Promise<GuardApproval> {
     return this.decide(id, 'deny', body, request);
+  }
+
+  /** Puts back what an approved change touched (files, containers); works once per checkpoint. */
+  @Post('checkpoints/:id/rollback')
+  rollback(@Param('id') id: string, @Req() request: ApproverRequest): Promise<RollbackSummary> {
+    return this.guard.rollback(parse(uuid, id, 'checkpoint id'), request.approver ?? 'unknown');
   }
 
   @Get('sessions/suspended')

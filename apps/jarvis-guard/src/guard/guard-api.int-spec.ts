@@ -1,16 +1,18 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardApprovalDecide, guardCommandEvaluate, guardCommandExecute, RpcErrorCode } from '@homelab/contracts';
 import { startService, type RunningService } from '@homelab/platform';
 import { createTestDatabase, natsUrl, serviceTestEnv, uniqueSubjectPrefix, type TestDatabase } from '@homelab/testing';
+import { runRollbackCli } from '../cli/rollback.js';
 import { serviceSpec } from '../service.js';
 
 // Real: the built policy, PostgreSQL, NATS + JetStream, the local executor,
 // the HTTP approval API. Jarvis' side is the RpcClient over NATS.
 const token = randomBytes(24).toString('hex');
 const target = `/tmp/guard-api-${randomBytes(4).toString('hex')}`;
+const tokenFile = `${target}.token`;
 const caller = (sessionId: string) => ({ id: 'jarvis', role: 'operator', sessionId });
 
 describe('jarvis-guard over NATS and HTTP', () => {
@@ -36,6 +38,7 @@ describe('jarvis-guard over NATS and HTTP', () => {
     await guard?.close();
     await db?.drop();
     rmSync(target, { force: true });
+    rmSync(tokenFile, { force: true });
   });
 
   const rpc = () => guard.runtime.rpc;
@@ -80,6 +83,16 @@ describe('jarvis-guard over NATS and HTTP', () => {
     await expect(rpc().request(guardCommandExecute, { command, host: 'local', caller: caller('s2'), approvalId: asked.approvalId })).rejects.toMatchObject({
       code: RpcErrorCode.Rejected,
     });
+
+    // the file did not exist at the checkpoint: rolling back removes it, once
+    if (ran.status !== 'executed' || !ran.checkpointId) throw new Error('expected a checkpoint');
+    const out: string[] = [];
+    const io = { stdin: process.stdin, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => out.push(t) }, cwd: '/' };
+    writeFileSync(tokenFile, token);
+    expect(await runRollbackCli([ran.checkpointId, '--url', guard.url, '--token-file', tokenFile], io, {})).toBe(0);
+    expect(out.join('')).toContain(target);
+    expect(existsSync(target)).toBe(false);
+    expect((await api(`/api/checkpoints/${ran.checkpointId}/rollback`, { method: 'POST', body: '{}' })).status).toBe(409);
   });
 
   it('denies over NATS too, and a decided approval cannot be decided again', async () => {

@@ -70,6 +70,16 @@ export function guardProviders(runtime: ServiceRuntime, config: JarvisGuardConfi
             maxAgeMs: 7 * 24 * 3_600_000,
           }),
           checkpoints: {
+            rollback: async (id) => {
+              const report = await checkpoints.rollback(id);
+              const stored = await checkpoints.get(id);
+              return {
+                checkpointId: id,
+                host: stored?.host ?? 'unknown',
+                restored: [...report.files.map((f) => `${f.path} (${f.action})`), ...report.containers.map((c) => `container ${c.name} (${c.action})`)],
+                differences: report.differences,
+              };
+            },
             take: async (input) =>
               (await checkpoints.create({ host: input.host.config.name, command: input.command, caller: input.caller, scope: { paths: input.paths, containers: input.containers } })).id,
           },
