@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serviceNames, services, type ServiceName } from '@homelab/contracts';
 import { ensureDatabases, type DatabasesHandle } from './databases.js';
 import { ensureNats, type NatsHandle } from './nats.js';
+import { ensureLocalSecrets } from './local-secrets.js';
 import { logFileFor, SupervisedService } from './supervisor.js';
 
 export interface LaunchOptions {
@@ -76,6 +77,7 @@ export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<
     databases = await ensureDatabases(serviceNames, env['DATABASE_URL'], dataDir);
     print(`• Database: ${databases.description}`);
 
+    const secretFiles = ensureLocalSecrets(dataDir, env);
     const urls = {} as Record<ServiceName, string>;
     for (const service of serviceNames) {
       urls[service] = `http://localhost:${ports[service]}`;
@@ -86,6 +88,7 @@ export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<
           logFile: logFileFor(logDir, service),
           env: {
             ...env,
+            ...secretFiles,
             NODE_ENV: env['NODE_ENV'] ?? 'development',
             HTTP_HOST: '127.0.0.1',
             HTTP_PORT: String(ports[service]),

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -69,6 +69,11 @@ describe('npm start', () => {
       expect(listed.services.every((s) => s.status === 'up')).toBe(true);
       // the 60 s budget counts from the command; the build before it is incremental here
       expect(Date.now() - started).toBeLessThan(90_000);
+
+      // secrets made for this machine: files only the owner can read
+      for (const name of ['data_encryption_keys', 'guard_audit_signing_key']) {
+        expect(statSync(join(dataDir, 'secrets', name)).mode & 0o777).toBe(0o600);
+      }
 
       const pgid = child.pid as number;
       const stopping = Date.now();
