@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { AUDIT_TABLE } from './chain.js';
 import { AuditWriteError } from './errors.js';
 import { TEXT_FIELDS, type AppendedRecord } from './record.js';
+import { raceWithin } from '@homelab/resilience';
 
 const COLUMNS = ['kind', ...TEXT_FIELDS.map(([, column]) => column), 'exit_code', 'duration_ms', 'details'];
 
@@ -111,7 +112,7 @@ RETURNING "seq"::text AS seq, to_char("recorded_at" AT TIME ZONE 'UTC', 'YYYY-MM
     const deadline = Date.now() + this.timeoutMs;
     let client: pg.PoolClient;
     try {
-      client = await raceDeadline(this.pool.connect(), deadline, (late) => late.release());
+      client = await raceWithin(this.pool.connect(), deadline - Date.now(), () => new DeadlineExceeded(), (late) => late.release());
     } catch (error) {
       throw writeError('could not reach the audit database', error);
     }
@@ -120,7 +121,7 @@ RETURNING "seq"::text AS seq, to_char("recorded_at" AT TIME ZONE 'UTC', 'YYYY-MM
     const ignore = (): void => undefined;
     client.on('error', ignore);
     try {
-      const result = await raceDeadline(work(client), deadline);
+      const result = await raceWithin(work(client), deadline - Date.now(), () => new DeadlineExceeded());
       client.removeListener('error', ignore);
       client.release();
       return result;
@@ -149,29 +150,6 @@ class DeadlineExceeded extends Error {
   }
 }
 
-function raceDeadline<T>(work: Promise<T>, deadline: number, discardLate?: (late: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timedOut = false;
-    const timer = setTimeout(
-      () => {
-        timedOut = true;
-        reject(new DeadlineExceeded());
-      },
-      Math.max(0, deadline - Date.now()),
-    );
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        if (timedOut) discardLate?.(value);
-        else resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (!timedOut) reject(error);
-      },
-    );
-  });
-}
 
 function writeError(what: string, cause: unknown): AuditWriteError {
   const reason = cause instanceof Error ? cause.message : String(cause);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertExecOptions, ExecAbortedError, ExecError } from './errors.js';
-import { OutputCollector } from './output.js';
+import { finishRun, OutputCollector } from './output.js';
 import type { CommandExecutor, ExecOptions, ExecResult } from './types.js';
 
 /** The only PATH a command gets, locally and over SSH. */
@@ -149,15 +149,7 @@ export class LocalExecutor implements CommandExecutor {
     child.stderr?.destroy();
     await Promise.race([exited, sleep(1_000, undefined, { ref: false })]);
 
-    const result: ExecResult = {
-      exitCode: exit?.code ?? null,
-      signal: exit?.signal ?? null,
-      ...output.result(),
-      timedOut: ending === 'timeout',
-      durationMs: Math.round(performance.now() - started),
-    };
-    if (ending === 'aborted') throw new ExecAbortedError(result);
-    return result;
+    return finishRun(exit, output, ending, started);
   }
 
   #spawn(command: string, options: ExecOptions): ChildProcess {

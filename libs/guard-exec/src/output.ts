@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ExecAbortedError } from './errors.js';
+import type { ExecResult } from './types.js';
 
 /**
  * SHA-256 (hex) of the UTF-8 JSON text `[stdout, stderr]` — the output as
@@ -47,4 +49,25 @@ export class OutputCollector {
     const stderr = Buffer.concat(this.#chunks.stderr).toString('utf8');
     return { stdout, stderr, truncated: this.truncated, outputSha256: outputDigest(stdout, stderr) };
   }
+}
+
+/**
+ * The result of a finished run, as both executors report it; an aborted run
+ * rejects with {@link ExecAbortedError} carrying what was collected.
+ */
+export function finishRun(
+  exit: { code: number | null; signal: string | null } | undefined,
+  output: OutputCollector,
+  ending: string,
+  startedAt: number,
+): ExecResult {
+  const result: ExecResult = {
+    exitCode: exit?.code ?? null,
+    signal: exit?.signal ?? null,
+    ...output.result(),
+    timedOut: ending === 'timeout',
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+  if (ending === 'aborted') throw new ExecAbortedError(result);
+  return result;
 }

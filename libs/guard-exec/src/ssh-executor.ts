@@ -4,7 +4,7 @@ import ssh2 from 'ssh2';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import { assertExecOptions, ExecAbortedError, ExecError, SshAuthenticationError, SshHostKeyMismatchError } from './errors.js';
 import { SCRUBBED_PATH } from './local-executor.js';
-import { OutputCollector } from './output.js';
+import { finishRun, OutputCollector } from './output.js';
 import { shellQuote } from './shell-quote.js';
 import type { CommandExecutor, ExecOptions, ExecResult } from './types.js';
 
@@ -227,15 +227,7 @@ export class SshExecutor implements CommandExecutor {
       const { stderr } = output.result();
       throw new ExecError('SSH_PROTOCOL', `${this.target} did not start the command (exit ${exit?.code ?? exit?.signal ?? 'unknown'}): ${stderr.trim().slice(0, 500) || 'no output'}`);
     }
-    const result: ExecResult = {
-      exitCode: exit?.code ?? null,
-      signal: exit?.signal ?? null,
-      ...output.result(),
-      timedOut: ending === 'timeout',
-      durationMs: Math.round(performance.now() - started),
-    };
-    if (ending === 'aborted') throw new ExecAbortedError(result);
-    return result;
+    return finishRun(exit, output, ending, started);
   }
 
   async #waitForEnding(client: SshClient, closed: Promise<void>, options: ExecOptions): Promise<Ending> {

@@ -6,3 +6,4 @@ export * from './timeout.js';
 export * from './circuit-breaker.js';
 export * from './resilience.js';
 export * from './retry-forever.js';
+export * from './race-within.js';

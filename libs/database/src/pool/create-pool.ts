@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { DatabaseError, DatabaseErrorCode } from '../database-error.js';
+import { raceWithin } from '@homelab/resilience';
 
 export interface PoolOptions {
   /** Most connections open at once (DATABASE_POOL_MAX). Default 10. */
@@ -57,38 +58,13 @@ export async function pingDatabase(pool: pg.Pool, timeoutMs = 1_000): Promise<{ 
   const started = performance.now();
   const timeout = () => new DatabaseError(DatabaseErrorCode.PingTimeout, `Database did not answer within ${timeoutMs} ms`);
   const deadline = started + timeoutMs;
-  const client = await withDeadline(pool.connect(), deadline, timeout, (late) => late.release());
+  const client = await raceWithin(pool.connect(), deadline - performance.now(), timeout, (late) => late.release());
   try {
-    await withDeadline(client.query('select 1'), deadline, timeout);
+    await raceWithin(client.query('select 1'), deadline - performance.now(), timeout);
   } catch (error) {
     client.release(true);
     throw error;
   }
   client.release();
   return { latencyMs: Math.round((performance.now() - started) * 100) / 100 };
-}
-
-/** Races `work` against `deadline`; a result that arrives too late is handed to `discardLate`. */
-function withDeadline<T>(work: Promise<T>, deadline: number, timeoutError: () => Error, discardLate?: (late: T) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timedOut = false;
-    const timer = setTimeout(
-      () => {
-        timedOut = true;
-        reject(timeoutError());
-      },
-      Math.max(0, deadline - performance.now()),
-    );
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        if (timedOut) discardLate?.(value);
-        else resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (!timedOut) reject(error);
-      },
-    );
-  });
 }

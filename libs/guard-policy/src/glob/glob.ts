@@ -358,10 +358,14 @@ function isStarLike(token: GlobToken | undefined): boolean {
   return token !== undefined && (token.t === 'star' || token.t === 'globstar');
 }
 
-/** Could one string match both token lists? (product automaton search) */
-export function intersects(a: readonly GlobToken[], b: readonly GlobToken[]): boolean {
-  const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
+/**
+ * Depth-first search over pairs of positions (i in a list of `aLength`
+ * tokens, j in one of `bLength`): `step` pushes the successors of a pair;
+ * true when both lists can be consumed together.
+ */
+function reachesEnd(aLength: number, bLength: number, step: (i: number, j: number, push: (i: number, j: number) => void) => void): boolean {
+  const width = bLength + 1;
+  const seen = new Uint8Array((aLength + 1) * width);
   const stack: number[] = [0];
   seen[0] = 1;
   const push = (i: number, j: number): void => {
@@ -374,14 +378,21 @@ export function intersects(a: readonly GlobToken[], b: readonly GlobToken[]): bo
     const key = stack.pop() as number;
     const i = Math.floor(key / width);
     const j = key % width;
-    if (i === a.length && j === b.length) return true;
+    if (i === aLength && j === bLength) return true;
+    step(i, j, push);
+  }
+  return false;
+}
+
+/** Could one string match both token lists? (product automaton search) */
+export function intersects(a: readonly GlobToken[], b: readonly GlobToken[]): boolean {
+  return reachesEnd(a.length, b.length, (i, j, push) => {
     const ta = a[i];
     const tb = b[j];
     if (isStarLike(ta)) push(i + 1, j);
     if (isStarLike(tb)) push(i, j + 1);
     if (ta && tb && compatible(ta, tb)) push(isStarLike(ta) ? i : i + 1, isStarLike(tb) ? j : j + 1);
-  }
-  return false;
+  });
 }
 
 /**
@@ -395,30 +406,16 @@ export function covers(outer: CompiledGlob, inner: readonly GlobToken[]): boolea
   const literal = tokensToLiteral(inner);
   if (literal !== null) return outer.regex.test(literal);
   const a = outer.tokens;
-  const width = inner.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const stack: number[] = [0];
-  seen[0] = 1;
-  const push = (i: number, j: number): void => {
-    const key = i * width + j;
-    if (seen[key]) return;
-    seen[key] = 1;
-    stack.push(key);
-  };
-  while (stack.length > 0) {
-    const key = stack.pop() as number;
-    const i = Math.floor(key / width);
-    const j = key % width;
-    if (i === a.length && j === inner.length) return true;
+  return reachesEnd(a.length, inner.length, (i, j, push) => {
     const o = a[i];
     const t = inner[j];
-    if (!o) continue;
+    if (!o) return;
     if (o.t === 'star' || o.t === 'globstar') {
       push(i + 1, j);
       if (t && (o.t === 'globstar' || (t.t !== 'globstar' && !(t.t === 'lit' && t.c === '/')))) push(i, j + 1);
-      continue;
+      return;
     }
-    if (!t) continue;
+    if (!t) return;
     if (o.t === 'lit') {
       if (t.t === 'lit' && t.c === o.c) push(i + 1, j + 1);
     } else if (o.t === 'any') {
@@ -427,8 +424,7 @@ export function covers(outer: CompiledGlob, inner: readonly GlobToken[]): boolea
       if (t.t === 'lit' && accepts(o, t.c)) push(i + 1, j + 1);
       else if (t.t === 'class' && sameToken(o, t)) push(i + 1, j + 1);
     }
-  }
-  return false;
+  });
 }
 
 function sameToken(a: GlobToken, b: GlobToken): boolean {
