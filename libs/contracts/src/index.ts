@@ -5,3 +5,5 @@ export * from './validate.js';
 export * from './registry.js';
 export * from './subjects/platform.js';
 export * from './subjects/guard.js';
+export * from './subjects/dashboard.js';
+export * from './domain-error.js';

@@ -2,9 +2,10 @@ import type { AnyContract } from './contract.js';
 import { services, type ServiceName } from './services.js';
 import { guardContracts } from './subjects/guard.js';
 import { platformContracts } from './subjects/platform.js';
+import { dashboardContracts } from './subjects/dashboard.js';
 
 /** Every subject in the system. A subject is never written anywhere else. */
-export const allContracts: readonly AnyContract[] = [...platformContracts, ...guardContracts];
+export const allContracts: readonly AnyContract[] = [...platformContracts, ...guardContracts, ...dashboardContracts];
 
 const bySubject = new Map(allContracts.map((c) => [c.subject, c]));
 if (bySubject.size !== allContracts.length) {

@@ -18,3 +18,4 @@ export {
 export { createPool, createPrismaPgAdapter, pingDatabase, type PoolOptions } from './pool/create-pool.js';
 export type { DatabaseTarget } from './pool/database-target.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
+export { JobLease } from './pool/job-lease.js';

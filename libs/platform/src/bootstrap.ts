@@ -22,6 +22,8 @@ export interface ServiceSpec<S extends z.ZodObject> {
   migrationsDir: string;
   /** The app's root module, given the runtime it may inject pieces of. */
   module: (runtime: ServiceRuntime, config: z.output<S>) => Type<unknown> | DynamicModule;
+  /** Registers Fastify plugins (cookies, static files, rate limits) and hooks before the server listens. */
+  configureHttp?: (app: NestFastifyApplication, runtime: ServiceRuntime, config: z.output<S>) => Promise<void>;
 }
 
 export interface RunningService {
@@ -112,6 +114,7 @@ export async function startService<S extends z.ZodObject>(
     },
     { inheritAppConfig: true },
   );
+  await spec.configureHttp?.(app, runtime, config);
   await app.listen({ port: common.HTTP_PORT, host: common.HTTP_HOST });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : common.HTTP_PORT;

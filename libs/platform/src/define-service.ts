@@ -23,6 +23,7 @@ export function defineService<S extends z.ZodObject>(options: {
   configSchema: S;
   moduleUrl: string;
   parts?: (runtime: ServiceRuntime, config: z.output<S>) => ServiceParts;
+  configureHttp?: ServiceSpec<S>['configureHttp'];
 }): ServiceSpec<S> {
   @Module({})
   class AppModule {}
@@ -32,6 +33,7 @@ export function defineService<S extends z.ZodObject>(options: {
     version: packageVersion(options.moduleUrl),
     configSchema: options.configSchema,
     migrationsDir: new URL('../prisma/migrations', options.moduleUrl).pathname,
+    ...(options.configureHttp ? { configureHttp: options.configureHttp } : {}),
     module: (runtime, config) => {
       const parts = options.parts?.(runtime, config) ?? {};
       return {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceName } from '@homelab/contracts';
+import { DASHBOARD_PRISMA } from '../core.module.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-
-export const DASHBOARD_PRISMA = Symbol('DASHBOARD_PRISMA');
 
 export interface StatusChange {
   status: string;

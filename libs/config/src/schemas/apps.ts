@@ -2,13 +2,9 @@ import { z } from 'zod';
 import { positiveInt, variable } from '../variable.js';
 import type { ServiceName } from '@homelab/contracts';
 import { commonVariables } from './common.js';
+import { dashboardConfig } from './dashboard.js';
 
-export const dashboardConfig = z.object({
-  ...commonVariables('dashboard'),
-  SERVICES_HEALTH_TIMEOUT_MS: variable(positiveInt(2000, 30_000), {
-    description: 'How long `/api/services` waits for each service to answer its health request.',
-  }),
-});
+export { dashboardConfig };
 
 export const jarvisGuardConfig = z.object({
   ...commonVariables('jarvis-guard'),

@@ -2,9 +2,12 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ServiceHealth } from '@homelab/contracts';
 import { HealthService } from './health.service.js';
+import { Public } from '@homelab/auth';
 
 export const HEALTH_PATH = '/health';
 
+// probes and scrapers do not log in; apps with a global login guard must let them through
+@Public()
 @Controller()
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}

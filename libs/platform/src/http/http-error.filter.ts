@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { RpcError, RpcErrorCode } from '@homelab/contracts';
+import { DomainError, DomainErrorKind, RpcError, RpcErrorCode } from '@homelab/contracts';
 import type { Logger } from '@homelab/tracing';
 
 export function httpStatusFor(code: RpcErrorCode): number {
@@ -30,6 +30,31 @@ export function httpStatusFor(code: RpcErrorCode): number {
   }
 }
 
+export function httpStatusForKind(kind: DomainErrorKind): number {
+  switch (kind) {
+    case DomainErrorKind.Invalid:
+      return 400;
+    case DomainErrorKind.Unauthenticated:
+      return 401;
+    case DomainErrorKind.Forbidden:
+      return 403;
+    case DomainErrorKind.NotFound:
+      return 404;
+    case DomainErrorKind.Conflict:
+      return 409;
+    case DomainErrorKind.RateLimited:
+      return 429;
+    case DomainErrorKind.Unavailable:
+      return 503;
+    case DomainErrorKind.Timeout:
+      return 504;
+    default: {
+      const unhandled: never = kind;
+      throw new Error(`No HTTP status for ${String(unhandled)}`);
+    }
+  }
+}
+
 /** Maps errors to HTTP answers `{ error: { code, message } }`; never leaks stack traces. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -39,6 +64,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof RpcError) {
       void reply.status(httpStatusFor(exception.code)).send({ error: exception.toBody() });
+      return;
+    }
+    if (exception instanceof DomainError) {
+      const retryAfter = exception.details?.['retryAfterSeconds'];
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(Math.ceil(retryAfter)));
+      void reply.status(httpStatusForKind(exception.kind)).send({ error: exception.toBody() });
       return;
     }
     if (exception instanceof HttpException) {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtInExtensions } from './docker-fake-exec.js';
 
 /**
  * A Docker Engine API on a unix socket, for dockerode (`new Docker({ socketPath })`)
@@ -208,6 +209,38 @@ export interface StartDockerFakeOptions {
   socketPath?: string;
   apiVersion?: string;
 }
+
+/** One request, as an extension sees it. */
+export interface DockerFakeRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  /** Without the `/v1.xx` prefix. */
+  path: string;
+  query: URLSearchParams;
+  body: Json;
+}
+
+/** The fake's state and helpers, for extensions that add endpoints (see docker-fake-exec.ts). */
+export interface DockerFakeInternals {
+  findContainer(ref: string): DockerFakeContainer | undefined;
+  /** Throws the engine's 404 for an unknown container. */
+  requireContainer(ref: string): DockerFakeContainer;
+  findImage(ref: string): DockerFakeImage | undefined;
+  seedImage(options?: SeedImageOptions): DockerFakeImage;
+  send(res: ServerResponse, status: number, body?: unknown): void;
+  /** An error the fake answers as `{ message }` with this status. */
+  httpError(status: number, message: string): Error;
+  /** Docker's multiplexed-stream frame (8-byte header) around `payload`. */
+  frame(stream: 'stdout' | 'stderr', payload: Buffer): Buffer;
+}
+
+/**
+ * Adds endpoints: returns the HTTP status it answered with, or undefined to
+ * let the next extension or the built-in routes handle the request. It may
+ * keep writing to `res` after returning (streams).
+ */
+export type DockerFakeExtension = (request: DockerFakeRequest, internals: DockerFakeInternals) => number | undefined;
 
 class HttpError extends Error {
   constructor(
@@ -705,7 +738,22 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     req.on('close', () => clearInterval(timer));
   };
 
+  const internals: DockerFakeInternals = {
+    findContainer: (ref) => findContainer(ref),
+    requireContainer: (ref) => requireContainer(ref),
+    findImage: (ref) => findImage(ref),
+    seedImage: (opts) => seedImage(opts),
+    send: (res, status, body) => send(res, status, body),
+    httpError: (status, message) => new HttpError(status, message),
+    frame,
+  };
+  const extensions: DockerFakeExtension[] = [...builtInExtensions];
+
   const route = (req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams, body: Json): number => {
+    for (const extension of extensions) {
+      const status = extension({ req, res, method, path, query, body }, internals);
+      if (status !== undefined) return status;
+    }
     if ((method === 'GET' || method === 'HEAD') && path === '/_ping') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Api-Version': apiVersion, 'Docker-Experimental': 'false', Ostype: 'linux', 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' });
       res.end(method === 'HEAD' ? undefined : 'OK');

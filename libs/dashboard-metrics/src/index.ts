@@ -1,0 +1,1 @@
+// public API of @homelab/dashboard-metrics

@@ -1,0 +1,2 @@
+// public API of @homelab/dashboard-monitors
+export * from './alerts/alert-sink.js';
