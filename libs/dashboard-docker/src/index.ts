@@ -1,1 +1,2 @@
 // public API of @homelab/dashboard-docker
+export * from './docker-host-registry.js';

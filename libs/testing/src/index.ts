@@ -17,3 +17,4 @@ export * from './service-process.js';
 export * from './tcp-proxy.js';
 export * from './fakes/docker-fake.js';
 export * from './sshd.js';
+export * from './certs.js';

@@ -208,6 +208,8 @@ export interface StartDockerFakeOptions {
   /** Defaults to `docker.sock` in a fresh temp dir. */
   socketPath?: string;
   apiVersion?: string;
+  /** More endpoints, consulted after the built-in extensions and before the built-in routes. */
+  extensions?: DockerFakeExtension[];
 }
 
 /** One request, as an extension sees it. */
@@ -747,7 +749,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     httpError: (status, message) => new HttpError(status, message),
     frame,
   };
-  const extensions: DockerFakeExtension[] = [...builtInExtensions];
+  const extensions: DockerFakeExtension[] = [...builtInExtensions, ...(options.extensions ?? [])];
 
   const route = (req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams, body: Json): number => {
     for (const extension of extensions) {
