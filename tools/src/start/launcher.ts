@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serviceNames, services, type ServiceName } from '@homelab/contracts';
@@ -14,6 +15,7 @@ export interface LaunchOptions {
 }
 
 const HEALTH_DEADLINE_MS = 60_000;
+const CATALOG_EXAMPLE = fileURLToPath(new URL('../../../apps/dashboard/catalog.example.yaml', import.meta.url));
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -47,6 +49,28 @@ async function health(url: string): Promise<{ ok: boolean; detail: string }> {
   }
 }
 
+/**
+ * The dashboard's place for the operator's files on this machine: the service
+ * catalog (made from the example on first start) and database backups.
+ */
+function dashboardDefaults(dataDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const catalog = env['CATALOG_FILE'] ?? join(dataDir, 'catalog.yaml');
+  if (!env['CATALOG_FILE'] && !existsSync(catalog)) copyFileSync(CATALOG_EXAMPLE, catalog);
+  return { CATALOG_FILE: catalog, BACKUP_DIR: env['BACKUP_DIR'] ?? join(dataDir, 'backups') };
+}
+
+/** The setup link while the dashboard has no account yet (the token stays on this terminal, never in a log). */
+async function firstAccountLink(dashboardUrl: string, token: string | undefined): Promise<string | undefined> {
+  if (!token) return undefined;
+  try {
+    const response = await fetch(`${dashboardUrl}/api/auth/status`, { signal: AbortSignal.timeout(2000) });
+    const status = (await response.json()) as { setupRequired?: boolean };
+    return status.setupRequired ? `${dashboardUrl}/setup#token=${token}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts NATS (if needed), the databases and the five services; Ctrl-C stops them all. */
 export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<void>; urls: Record<ServiceName, string> }> {
   const env = options.env ?? process.env;
@@ -77,7 +101,8 @@ export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<
     databases = await ensureDatabases(serviceNames, env['DATABASE_URL'], dataDir);
     print(`• Database: ${databases.description}`);
 
-    const secretFiles = ensureLocalSecrets(dataDir, env);
+    const secrets = ensureLocalSecrets(dataDir, env);
+    const dashboardEnv = dashboardDefaults(dataDir, env);
     const urls = {} as Record<ServiceName, string>;
     for (const service of serviceNames) {
       urls[service] = `http://localhost:${ports[service]}`;
@@ -88,7 +113,8 @@ export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<
           logFile: logFileFor(logDir, service),
           env: {
             ...env,
-            ...secretFiles,
+            ...secrets.shared,
+            ...(service === 'dashboard' ? { ...secrets.dashboard, ...dashboardEnv } : {}),
             NODE_ENV: env['NODE_ENV'] ?? 'development',
             HTTP_HOST: '127.0.0.1',
             HTTP_PORT: String(ports[service]),
@@ -124,10 +150,11 @@ export async function launch(options: LaunchOptions): Promise<{ stop(): Promise<
     print('');
     print(`Homelab control plane is up (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     for (const service of serviceNames) {
-      const extra = service === 'dashboard' ? `   services: ${urls[service]}/api/services` : '';
-      print(`  ${service.padEnd(width)}  ${urls[service]}   health: ${urls[service]}/health${extra}`);
+      print(`  ${service.padEnd(width)}  ${urls[service]}   health: ${urls[service]}/health`);
     }
     print(`  ${'NATS'.padEnd(width)}  ${nats.url}`);
+    const setupLink = await firstAccountLink(urls.dashboard, secrets.setupToken);
+    if (setupLink) print(`First start: create the admin account at ${setupLink}`);
     print(`Logs: ${logDir}/<service>.log    Stop: Ctrl-C`);
     return { stop, urls };
   } catch (error) {
