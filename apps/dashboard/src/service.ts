@@ -5,7 +5,7 @@ import { ContainersModule } from './containers/containers.module.js';
 import { DashboardCoreModule } from './core.module.js';
 import { DatabasesModule } from './databases/databases.module.js';
 import { DomainsModule } from './domains/domains.module.js';
-import { configureHttp } from './http-setup.js';
+import { configureHttp, httpAdapterOptions } from './http-setup.js';
 import { HostMetricsModule } from './host-metrics/host-metrics.module.js';
 import { MonitorsModule } from './monitors/monitors.module.js';
 import { HeartbeatHandler } from './services/heartbeat.handler.js';
@@ -20,6 +20,7 @@ export const serviceSpec = defineService({
   configSchema: dashboardConfig,
   moduleUrl: import.meta.url,
   configureHttp,
+  httpAdapterOptions,
   parts: (runtime, config) => ({
     imports: [
       DashboardCoreModule.forRoot(runtime, config),

@@ -84,6 +84,8 @@ export class OidcProviderError extends Error {
 
 export interface BeginLoginOptions {
   loginHint?: string;
+  /** Keep this login's pending state here instead of the store given at discovery (e.g. a per-request cookie store). */
+  stateStore?: OAuthStateStore;
   prompt?: string;
   /** Non-secret values handed back by {@link OidcLogin.complete} (e.g. where to go afterwards). */
   context?: Readonly<Record<string, string>>;
@@ -237,7 +239,7 @@ export class OidcLogin {
   async begin(sessionId: string, options: BeginLoginOptions = {}): Promise<{ url: string; state: string }> {
     if (!sessionId) throw new TypeError('OIDC login needs a session id to bind the login to');
     const { state, nonce, codeVerifier, codeChallenge } = createAuthorizationSecrets();
-    await this.store.save(state, {
+    await (options.stateStore ?? this.store).save(state, {
       sessionId,
       codeVerifier,
       nonce,
@@ -260,9 +262,13 @@ export class OidcLogin {
    * Finishes a login from the callback's query parameters, for the session presenting them.
    * Throws OAuthStateError / OidcLoginError when the login must be refused.
    */
-  async complete(sessionId: string | undefined, callbackParams: URLSearchParams): Promise<CompletedLogin> {
+  async complete(
+    sessionId: string | undefined,
+    callbackParams: URLSearchParams,
+    options: { stateStore?: OAuthStateStore } = {},
+  ): Promise<CompletedLogin> {
     const state = callbackParams.get('state');
-    const pending = await verifyCallback({ store: this.store, sessionId, state });
+    const pending = await verifyCallback({ store: options.stateStore ?? this.store, sessionId, state });
     const currentUrl = new URL(this.options.redirectUri);
     for (const [key, value] of callbackParams) currentUrl.searchParams.append(key, value);
 

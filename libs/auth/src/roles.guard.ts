@@ -9,10 +9,10 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { isRole, roleSatisfies, type Role } from './roles.js';
+import { decideRoute, PUBLIC_METADATA_KEY, ROLES_METADATA_KEY, routePolicy } from './route-policy.js';
+import { isRole, type Role } from './roles.js';
 
-export const ROLES_METADATA_KEY = 'homelab:auth:roles';
-export const PUBLIC_METADATA_KEY = 'homelab:auth:public';
+export { PUBLIC_METADATA_KEY, ROLES_METADATA_KEY } from './route-policy.js';
 
 /**
  * Requires an authenticated user holding one of `roles` (or a stronger role).
@@ -30,8 +30,6 @@ export function Public(): CustomDecorator<string> {
   return SetMetadata(PUBLIC_METADATA_KEY, true);
 }
 
-type Policy = { kind: 'public' } | { kind: 'roles'; roles: readonly Role[] } | { kind: 'none' };
-
 /**
  * Global guard enforcing {@link Roles} / {@link Public}. Fails closed:
  * - a route with neither decorator (on the method or its controller) is refused with 403;
@@ -45,28 +43,17 @@ export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const policy = this.policyFor(context);
-    if (policy.kind === 'public') return true;
-    if (policy.kind === 'none') {
-      this.logger.warn(`Denied ${this.routeName(context)}: route has neither @Roles() nor @Public()`);
-      throw new ForbiddenException('Access to this route is not configured');
+    switch (decideRoute(routePolicy(this.reflector, context), readUser(context))) {
+      case 'allowed':
+        return true;
+      case 'unconfigured':
+        this.logger.warn(`Denied ${this.routeName(context)}: route has neither @Roles() nor @Public()`);
+        throw new ForbiddenException('Access to this route is not configured');
+      case 'unauthenticated':
+        throw new UnauthorizedException('Authentication required');
+      case 'forbidden':
+        throw new ForbiddenException('Insufficient role');
     }
-    const user = readUser(context);
-    if (user === undefined) throw new UnauthorizedException('Authentication required');
-    const role = user.role;
-    if (!isRole(role) || !policy.roles.some((need) => roleSatisfies(role, need))) {
-      throw new ForbiddenException('Insufficient role');
-    }
-    return true;
-  }
-
-  private policyFor(context: ExecutionContext): Policy {
-    for (const target of [context.getHandler(), context.getClass()]) {
-      const roles = this.reflector.get<readonly Role[] | undefined>(ROLES_METADATA_KEY, target);
-      if (roles !== undefined) return { kind: 'roles', roles };
-      if (this.reflector.get<boolean | undefined>(PUBLIC_METADATA_KEY, target) === true) return { kind: 'public' };
-    }
-    return { kind: 'none' };
   }
 
   private routeName(context: ExecutionContext): string {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import type { z } from 'zod';
@@ -24,6 +25,8 @@ export interface ServiceSpec<S extends z.ZodObject> {
   module: (runtime: ServiceRuntime, config: z.output<S>) => Type<unknown> | DynamicModule;
   /** Registers Fastify plugins (cookies, static files, rate limits) and hooks before the server listens. */
   configureHttp?: (app: NestFastifyApplication, runtime: ServiceRuntime, config: z.output<S>) => Promise<void>;
+  /** Extra Fastify constructor options (e.g. `trustProxy`); the platform's body limit and 503-on-close stay. */
+  httpAdapterOptions?: (config: z.output<S>) => Pick<FastifyServerOptions, 'trustProxy'>;
 }
 
 export interface RunningService {
@@ -95,7 +98,7 @@ export async function startService<S extends z.ZodObject>(
     secrets,
   );
   const { logger } = runtime;
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ ...spec.httpAdapterOptions?.(config), bodyLimit: 1024 * 1024, return503OnClosing: true });
   registerHttpMetrics(adapter.getInstance(), runtime.metrics);
   const app = await NestFactory.create<NestFastifyApplication>(spec.module(runtime, config), adapter, {
     logger: new NestPinoLogger(logger),

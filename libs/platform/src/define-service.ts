@@ -24,6 +24,7 @@ export function defineService<S extends z.ZodObject>(options: {
   moduleUrl: string;
   parts?: (runtime: ServiceRuntime, config: z.output<S>) => ServiceParts;
   configureHttp?: ServiceSpec<S>['configureHttp'];
+  httpAdapterOptions?: ServiceSpec<S>['httpAdapterOptions'];
 }): ServiceSpec<S> {
   @Module({})
   class AppModule {}
@@ -34,6 +35,7 @@ export function defineService<S extends z.ZodObject>(options: {
     configSchema: options.configSchema,
     migrationsDir: new URL('../prisma/migrations', options.moduleUrl).pathname,
     ...(options.configureHttp ? { configureHttp: options.configureHttp } : {}),
+    ...(options.httpAdapterOptions ? { httpAdapterOptions: options.httpAdapterOptions } : {}),
     module: (runtime, config) => {
       const parts = options.parts?.(runtime, config) ?? {};
       return {
