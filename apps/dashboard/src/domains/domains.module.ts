@@ -1,4 +1,44 @@
 import { Module } from '@nestjs/common';
+import { DOMAIN_COUNTS_SOURCE, DomainMonitoring, type AlertSink } from '@homelab/dashboard-monitors';
+import { ServiceRuntime } from '@homelab/platform';
+import { DASHBOARD_POOL, type Pool } from '../core.module.js';
+import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
+import { ALERT_SINK } from '../monitors/monitors.tokens.js';
+import { DomainsController } from './domains.controller.js';
+import { DomainsLifecycle } from './domains.lifecycle.js';
 
-@Module({})
+/**
+ * Monitored domains: DNS, HTTPS and certificate checks every
+ * DOMAIN_CHECK_INTERVAL_MS and broken-link scans every LINK_SCAN_INTERVAL_MS,
+ * each on one replica (job leases); results in the database so any replica
+ * serves them; alerts through the monitors' ALERT_SINK (MonitorsModule is
+ * global). Provides the overview's domain counts.
+ */
+@Module({
+  controllers: [DomainsController],
+  providers: [
+    {
+      provide: DomainMonitoring,
+      inject: [DASHBOARD_CONFIG, DASHBOARD_POOL, ServiceRuntime, ALERT_SINK],
+      useFactory: (config: DashboardConfig, pool: Pool, runtime: ServiceRuntime, alerts: AlertSink) =>
+        new DomainMonitoring({
+          pool,
+          alerts,
+          logger: runtime.logger.child({ component: 'domains' }),
+          instanceId: runtime.instanceId,
+          dnsServers: config.DNS_SERVERS,
+          timeoutMs: config.MONITOR_TIMEOUT_MS,
+          checkIntervalMs: config.DOMAIN_CHECK_INTERVAL_MS,
+          defaults: { warnDays: config.TLS_WARN_DAYS, criticalDays: config.TLS_CRITICAL_DAYS },
+          linkScanIntervalMs: config.LINK_SCAN_INTERVAL_MS,
+          linkScanMaxPages: config.LINK_SCAN_MAX_PAGES,
+          // the platform applies migrations in the background; this is the same promise, not a second run
+          databaseReady: runtime.database.start(),
+        }),
+    },
+    { provide: DOMAIN_COUNTS_SOURCE, useExisting: DomainMonitoring },
+    DomainsLifecycle,
+  ],
+  exports: [DOMAIN_COUNTS_SOURCE],
+})
 export class DomainsModule {}

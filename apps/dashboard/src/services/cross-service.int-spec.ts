@@ -14,8 +14,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@homelab/testing';
-import { startService, type RunningService } from '@homelab/platform';
-import { serviceSpec } from '../service.js';
+import { startDashboard, type ApiClient, type DashboardHarness } from '../testing/dashboard-harness.test-helpers.js';
 import type { ServiceOverview } from './services-overview.service.js';
 
 // Real: NATS, PostgreSQL, the built jarvis-guard in its own process, the
@@ -27,14 +26,15 @@ startTracing({ serviceName: 'dashboard', enabled: true, spanProcessors: [new Sim
 describe('dashboard ↔ jarvis-guard over NATS', () => {
   const prefix = uniqueSubjectPrefix('cross');
   let collector: OtlpCollector;
-  let dashboardDb: TestDatabase;
   let guardDb: TestDatabase;
   let guard: ServiceProcess;
-  let dashboard: RunningService;
+  let dashboard: DashboardHarness;
+  let viewer: ApiClient;
+  const services = async () => (await viewer.get('/api/services')).json<{ services: ServiceOverview[] }>();
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
-    [dashboardDb, guardDb] = await Promise.all([createTestDatabase('dash'), createTestDatabase('guard')]);
+    guardDb = await createTestDatabase('guard');
     guard = await startServiceProcess(
       'jarvis-guard',
       await serviceTestEnv({
@@ -44,20 +44,20 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
         extra: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
       }),
     );
-    dashboard = await startService(serviceSpec, await serviceTestEnv({ databaseUrl: dashboardDb.url, natsUrl: natsUrl(), subjectPrefix: prefix }));
+    dashboard = await startDashboard({ subjectPrefix: prefix });
+    viewer = await dashboard.as('viewer');
   });
 
   afterAll(async () => {
     await dashboard?.close();
     await guard?.stop();
     await collector?.close();
-    await Promise.all([dashboardDb?.drop(), guardDb?.drop()]);
+    await guardDb?.drop();
   });
 
   it('lists all five services, with health gathered over NATS', async () => {
     const body = await waitFor(async () => {
-      const response = await fetch(`${dashboard.url}/api/services`);
-      const json = (await response.json()) as { services: ServiceOverview[] };
+      const json = await services();
       const ready = ['dashboard', 'jarvis-guard'].every((name) => {
         const entry = json.services.find((s) => s.name === name);
         return entry?.status === 'up' && entry.instances.length > 0;
@@ -70,7 +70,7 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
     expect(byName['jarvis-guard']?.health?.checks['database']?.status).toBe('up');
     // status changes are kept as history in the dashboard's own database
     const withHistory = await waitFor(async () => {
-      const json = (await (await fetch(`${dashboard.url}/api/services`)).json()) as { services: ServiceOverview[] };
+      const json = await services();
       return json.services.find((s) => s.name === 'jarvis-guard' && s.lastChange?.status === 'up');
     }, { message: 'recorded status change for the guard' });
     expect(withHistory.lastChange?.instanceId).toBe(withHistory.instances[0]?.instanceId);
@@ -81,7 +81,8 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
 
   it('carries one trace id from the dashboard into jarvis-guard', async () => {
     exporter.reset();
-    await fetch(`${dashboard.url}/api/services`);
+    // the overview asks every service in the background, at once when a reader finds it stale
+    await viewer.get('/api/services');
     const clientSpan = await waitFor(() => exporter.getFinishedSpans().find((s) => s.name === 'guard.health.get send'), {
       message: 'dashboard client span',
     });

@@ -4,6 +4,7 @@ import { EventHandler, LOGGER } from '@homelab/platform';
 import type { Logger } from '@homelab/tracing';
 import { ServiceDirectory } from './service-directory.js';
 import { ServiceObservationsRepository } from './service-observations.repository.js';
+import { ServicesOverviewService } from './services-overview.service.js';
 
 /**
  * Every dashboard replica sees every heartbeat, so each has the full
@@ -15,14 +16,17 @@ export class HeartbeatHandler {
     @Inject(ServiceDirectory) private readonly directory: ServiceDirectory,
     @Inject(ServiceObservationsRepository) private readonly observations: ServiceObservationsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ServicesOverviewService) private readonly overview: ServicesOverviewService,
   ) {}
 
   private async seen(beat: Heartbeat): Promise<void> {
     this.directory.record(beat);
+    this.overview.observe(beat);
     if (!this.directory.needsHistory(beat)) return;
     try {
-      await this.observations.record(beat.service, beat.instanceId, beat.status, beat.down);
+      const change = await this.observations.record(beat.service, beat.instanceId, beat.status, beat.down);
       this.directory.markRecorded(beat);
+      this.overview.noteChange(beat.service, change);
     } catch (error) {
       // the live view already has the beat; the next beat retries the history
       this.logger.warn({ err: error, service: beat.service }, 'Could not record a service status change');

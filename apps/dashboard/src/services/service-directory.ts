@@ -21,6 +21,11 @@ export class ServiceDirectory {
 
   constructor(private readonly forgetAfterMs = 15_000) {}
 
+  /** How long a sighting stays valid. */
+  get windowMs(): number {
+    return this.forgetAfterMs;
+  }
+
   /** Remembers the heartbeat. */
   record(beat: Heartbeat, now = Date.now()): void {
     let byId = this.instances.get(beat.service);

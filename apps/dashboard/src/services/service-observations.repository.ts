@@ -14,8 +14,9 @@ export interface StatusChange {
 export class ServiceObservationsRepository {
   constructor(@Inject(DASHBOARD_PRISMA) private readonly prisma: PrismaClient) {}
 
-  async record(service: ServiceName, instanceId: string, status: 'up' | 'down', down: string[]): Promise<void> {
-    await this.prisma.serviceObservation.create({ data: { service, instanceId, status, details: { down } } });
+  async record(service: ServiceName, instanceId: string, status: 'up' | 'down', down: string[]): Promise<StatusChange> {
+    const row = await this.prisma.serviceObservation.create({ data: { service, instanceId, status, details: { down } } });
+    return { status: row.status, instanceId: row.instanceId, at: row.observedAt.toISOString() };
   }
 
   /** The latest change per service. */

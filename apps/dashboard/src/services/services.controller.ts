@@ -1,12 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ServicesOverviewService } from './services-overview.service.js';
+import { Roles } from '@homelab/auth';
+import { ServicesOverviewService, type ServicesOverview } from './services-overview.service.js';
 
 @Controller('api/services')
 export class ServicesController {
   constructor(@Inject(ServicesOverviewService) private readonly overview: ServicesOverviewService) {}
 
   @Get()
-  list() {
+  @Roles('viewer')
+  list(): Promise<ServicesOverview> {
     return this.overview.overview();
   }
 }
