@@ -18,3 +18,5 @@ export * from './tcp-proxy.js';
 export * from './fakes/docker-fake.js';
 export * from './sshd.js';
 export * from './certs.js';
+export * from './fakes/dns-fake.js';
+export * from './fakes/docker-fake-exec.js';

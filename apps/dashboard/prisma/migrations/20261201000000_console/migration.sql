@@ -95,12 +95,24 @@ CREATE TABLE "host_metric_sample" (
     "net_tx_bytes_per_s" DOUBLE PRECISION,
     "cpu_temp_c" DOUBLE PRECISION,
     "details" JSONB NOT NULL DEFAULT '{}',
+    "sample_count" INTEGER NOT NULL DEFAULT 1,
+    "cpu_percent_max" DOUBLE PRECISION,
+    "mem_used_bytes_max" BIGINT,
+    "net_rx_bytes_per_s_max" DOUBLE PRECISION,
+    "net_tx_bytes_per_s_max" DOUBLE PRECISION,
+    "cpu_temp_c_max" DOUBLE PRECISION,
 
     CONSTRAINT "host_metric_sample_pkey" PRIMARY KEY ("host", "resolution_s", "at")
 );
 
 -- CreateIndex
 CREATE INDEX "host_metric_sample_at_idx" ON "host_metric_sample"("at");
+
+-- CreateIndex
+CREATE INDEX "host_metric_sample_host_at_idx" ON "host_metric_sample"("host", "at");
+
+-- AddCheckConstraint (hand-written)
+ALTER TABLE "host_metric_sample" ADD CONSTRAINT "host_metric_sample_counts_check" CHECK ("resolution_s" > 0 AND "sample_count" > 0);
 
 -- ---------------------------------------------------------------- monitors
 -- CreateTable
@@ -211,6 +223,7 @@ CREATE TABLE "managed_database" (
     "database_name" TEXT,
     "password_secret" TEXT NOT NULL,
     "status" TEXT NOT NULL,
+    "progress" TEXT,
     "error" TEXT,
     "backup_schedule" TEXT,
     "backup_retention" INTEGER NOT NULL,
@@ -262,6 +275,7 @@ CREATE TABLE "database_restore" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "database_id" UUID NOT NULL,
     "backup_id" UUID NOT NULL,
+    "safety_backup_id" UUID,
     "status" TEXT NOT NULL,
     "requested_by" TEXT,
     "started_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
