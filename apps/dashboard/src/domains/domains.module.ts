@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
+import { ConfigError } from '@homelab/config';
 import { DOMAIN_COUNTS_SOURCE, DomainMonitoring, type AlertSink } from '@homelab/dashboard-monitors';
 import { ServiceRuntime } from '@homelab/platform';
 import { DASHBOARD_POOL, type Pool } from '../core.module.js';
@@ -6,6 +8,20 @@ import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
 import { ALERT_SINK } from '../monitors/monitors.tokens.js';
 import { DomainsController } from './domains.controller.js';
 import { DomainsLifecycle } from './domains.lifecycle.js';
+
+/** The operator's extra CAs (DOMAIN_CA_FILE): one PEM bundle, split into certificates. */
+function readCaBundle(path: string | undefined): string[] | undefined {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError('DOMAIN_CA_FILE', `names a file that cannot be read (${path})`);
+  }
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (certificates.length === 0) throw new ConfigError('DOMAIN_CA_FILE', `holds no PEM certificate (${path})`);
+  return certificates;
+}
 
 /**
  * Monitored domains: DNS, HTTPS and certificate checks every
@@ -27,6 +43,7 @@ import { DomainsLifecycle } from './domains.lifecycle.js';
           logger: runtime.logger.child({ component: 'domains' }),
           instanceId: runtime.instanceId,
           dnsServers: config.DNS_SERVERS,
+          extraCa: readCaBundle(config.DOMAIN_CA_FILE),
           timeoutMs: config.MONITOR_TIMEOUT_MS,
           checkIntervalMs: config.DOMAIN_CHECK_INTERVAL_MS,
           defaults: { warnDays: config.TLS_WARN_DAYS, criticalDays: config.TLS_CRITICAL_DAYS },

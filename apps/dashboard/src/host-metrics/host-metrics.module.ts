@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HostMetrics, HostMetricsService, SampleEventStreams } from '@homelab/dashboard-metrics';
+import { HOST_SAMPLE_SOURCE, type HostSampleSource } from '@homelab/dashboard-monitors';
 import { ServiceRuntime } from '@homelab/platform';
 import { DASHBOARD_POOL, type Pool } from '../core.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
@@ -9,8 +10,7 @@ import { HostMetricsLifecycle } from './host-metrics.lifecycle.js';
 /**
  * Host metrics of the machine this replica runs on: sampled every
  * HOST_METRICS_INTERVAL_MS, stored, downsampled by one replica, served as
- * current / history / live stream. Exports HostMetricsService (the overview
- * shows the latest sample).
+ * current / history / live stream. Provides the overview's latest sample.
  */
 @Module({
   controllers: [HostMetricsController],
@@ -23,6 +23,7 @@ import { HostMetricsLifecycle } from './host-metrics.lifecycle.js';
           pool,
           logger: runtime.logger.child({ component: 'host-metrics' }),
           intervalMs: config.HOST_METRICS_INTERVAL_MS,
+          ...(config.HOST_METRICS_HOST ? { host: config.HOST_METRICS_HOST } : {}),
           retentionDays: config.HOST_METRICS_RETENTION_DAYS,
           instanceId: runtime.instanceId,
           // the platform applies migrations in the background; this is the same promise, not a second run
@@ -36,8 +37,13 @@ import { HostMetricsLifecycle } from './host-metrics.lifecycle.js';
       useFactory: (service: HostMetricsService) =>
         new SampleEventStreams({ subscribe: (host, listener) => service.subscribe(host, listener) }),
     },
+    {
+      provide: HOST_SAMPLE_SOURCE,
+      inject: [HostMetricsService],
+      useFactory: (service: HostMetricsService): HostSampleSource => ({ latestHostSample: () => service.latestLocal() ?? null }),
+    },
     HostMetricsLifecycle,
   ],
-  exports: [HostMetricsService],
+  exports: [HostMetricsService, HOST_SAMPLE_SOURCE],
 })
 export class HostMetricsModule {}

@@ -79,6 +79,9 @@ const dockerVariables = {
 
 /** Host metrics. */
 const hostMetricsVariables = {
+  HOST_METRICS_HOST: variable(z.string().trim().min(1).max(253).optional(), {
+    description: 'Name the host\'s metrics are recorded under; default the machine\'s hostname (set it in containers, whose hostname changes when recreated).',
+  }),
   HOST_METRICS_INTERVAL_MS: variable(positiveInt(10_000, 3_600_000), { description: 'How often host metrics are sampled.' }),
   HOST_METRICS_RETENTION_DAYS: variable(positiveInt(30, 3650), {
     description: 'How long downsampled host metrics are kept (the last 24 h keep full resolution).',
@@ -107,6 +110,11 @@ const domainVariables = {
   DNS_SERVERS: variable(commaList.optional(), {
     description: 'DNS servers (`ip` or `ip:port`, comma-separated) used for domain checks; default the system resolver.',
     example: '192.168.1.1,1.1.1.1',
+  }),
+  DOMAIN_CA_FILE: variable(z.string().min(1).optional(), {
+    description:
+      'PEM file of extra certificate authorities (e.g. your own step-ca) trusted for domain checks and link scans, on top of the system CAs.',
+    example: '/etc/homelab/home-ca.pem',
   }),
   TLS_WARN_DAYS: variable(positiveInt(21, 365), { description: 'Days before a certificate expires when a warning is raised (per-domain override).' }),
   TLS_CRITICAL_DAYS: variable(positiveInt(7, 365), { description: 'Days before expiry when the alert turns critical (per-domain override).' }),
