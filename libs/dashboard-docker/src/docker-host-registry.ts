@@ -21,4 +21,12 @@ export interface DockerHostRegistry {
   client(name: string): Docker;
   /** The first configured host: where new things go when the operator does not say. */
   defaultHost(): string;
+  /**
+   * A client of the same host without the idle timeout `client()` has (a call
+   * silent for DOCKER_TIMEOUT_MS is cut there): only connecting is bounded.
+   * For streams that may stay quiet — followed logs, events, stats, an exec
+   * fed through stdin, a long restore — bounded by the caller (`abortSignal`).
+   * Optional, so test doubles need not provide it.
+   */
+  streamingClient?(name: string): Docker;
 }

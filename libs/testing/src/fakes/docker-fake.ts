@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtInExtensions } from './docker-fake-exec.js';
@@ -12,12 +14,36 @@ import { builtInExtensions } from './docker-fake-exec.js';
  * Endpoints: `/_ping`, `/version`, `/info`, `/containers/json`,
  * `/containers/create`, `/containers/{id}/json|start|stop|restart|kill|logs|stats`,
  * `DELETE /containers/{id}`, `/images/json`, `/images/{name}/json`,
- * `DELETE /images/{name}`; a `/v1.xx` prefix is accepted on every path.
+ * `DELETE /images/{name}`, `/events` (streamed, with the events Docker emits
+ * for create/start/stop/die/kill/restart/destroy/health_status); a `/v1.xx`
+ * prefix is accepted on every path. With `tls` (or `tcp`) the same API is also
+ * served on 127.0.0.1 over HTTPS (plain HTTP), as `dockerd -H tcp://…` does.
  */
 
 type Json = Record<string, unknown>;
 
+/** `Config.Healthcheck` (durations in nanoseconds, as the API has them). */
+export interface DockerFakeHealthcheck {
+  /** `["CMD", …]`, `["CMD-SHELL", "…"]` or `["NONE"]` (disabled). */
+  Test: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+export type DockerFakeHealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+/** `State.Health`: present only on containers with a health check. */
+export interface DockerFakeHealth {
+  Status: DockerFakeHealthStatus;
+  FailingStreak: number;
+  Log: { Start: string; End: string; ExitCode: number; Output: string }[];
+}
+
 export interface DockerFakeImageConfig {
+  Healthcheck?: DockerFakeHealthcheck;
   Env?: string[];
   Cmd?: string[] | null;
   Entrypoint?: string[] | null;
@@ -56,6 +82,7 @@ export interface DockerFakeState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  Health?: DockerFakeHealth;
 }
 
 export interface DockerFakeEndpoint {
@@ -132,9 +159,32 @@ export interface DockerFakeLogLine {
 export interface DockerFakeStats {
   /** CPU use in percent as `docker stats` computes it. Default 0.5. */
   cpuPercent?: number;
+  /** `memory_stats.usage` (page cache included). */
   memoryUsage?: number;
   memoryLimit?: number;
+  /** `memory_stats.stats.inactive_file`: the cache `docker stats` subtracts. Default 1 MiB. */
+  memoryInactiveFile?: number;
   pids?: number;
+  onlineCpus?: number;
+  /** Summed over two interfaces (eth0 gets two thirds). */
+  networkRxBytes?: number;
+  networkTxBytes?: number;
+  /** `blkio_stats.io_service_bytes_recursive` read/write totals. */
+  blockReadBytes?: number;
+  blockWriteBytes?: number;
+}
+
+/** One message of `GET /events`, as Docker 27 sends it (with the legacy fields). */
+export interface DockerFakeEvent {
+  status?: string;
+  id?: string;
+  from?: string;
+  Type: 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin';
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  scope: 'local' | 'swarm';
+  time: number;
+  timeNano: number;
 }
 
 export interface SeedImageOptions {
@@ -162,6 +212,14 @@ export interface SeedContainerOptions {
   tty?: boolean;
   logs?: DockerFakeLogLine[];
   stats?: DockerFakeStats;
+  /** `Config.User`; default the image's. */
+  user?: string;
+  /** `Config.Healthcheck`; default the image's. */
+  healthcheck?: DockerFakeHealthcheck;
+  /** Health once started (needs a health check). Default `starting`. */
+  health?: DockerFakeHealthStatus;
+  /** `Config.ExposedPorts`, e.g. `['80/tcp']` (added to the image's). */
+  exposedPorts?: string[];
 }
 
 export interface DockerFakeCall {
@@ -189,12 +247,27 @@ export interface DockerFakeSnapshot {
 
 export interface DockerFake {
   readonly socketPath: string;
+  /** `https://127.0.0.1:PORT` with `tls`, `http://127.0.0.1:PORT` with `tcp`, else undefined. */
+  readonly httpUrl: string | undefined;
+  /** Every event so far, oldest first. */
+  readonly events: readonly DockerFakeEvent[];
   /** Every request so far, in order. */
   readonly calls: readonly DockerFakeCall[];
   seedImage(options?: SeedImageOptions): DockerFakeImage;
   seedContainer(options: SeedContainerOptions): DockerFakeContainer;
   appendLogs(container: string, lines: DockerFakeLogLine[]): void;
   setStats(container: string, stats: DockerFakeStats): void;
+  /** Sets `State.Health` (as the health checker would) and emits `health_status: <status>`. */
+  setHealth(container: string, status: DockerFakeHealthStatus, output?: string): void;
+  /**
+   * Removes a container as `docker rm -f` does; `silent` skips the events, as
+   * if they had been missed (a container vanishing between list and action).
+   */
+  removeContainer(container: string, options?: { silent?: boolean }): void;
+  /** Ends every open `GET /events` stream (a daemon restart or dropped connection); returns how many. */
+  dropEventStreams(): number;
+  /** Streams open right now: followed logs, streamed stats and event subscriptions. */
+  openStreams(): { logs: number; stats: number; events: number };
   /** The next matching request(s) get this error instead. */
   failNext(failure: DockerFakeFailure): void;
   /** Deep copies of the current containers (inspect shape) and images. */
@@ -210,6 +283,16 @@ export interface StartDockerFakeOptions {
   apiVersion?: string;
   /** More endpoints, consulted after the built-in extensions and before the built-in routes. */
   extensions?: DockerFakeExtension[];
+  /**
+   * Also serve the API over HTTPS on 127.0.0.1 (PEM strings; the certificate
+   * must name 127.0.0.1). `requestCert`: demand a client certificate signed by `ca`,
+   * as `dockerd --tlsverify` does.
+   */
+  tls?: { cert: string; key: string; ca?: string; requestCert?: boolean };
+  /** Also serve the API over plain HTTP on 127.0.0.1 (like a socket proxy on :2375). Ignored with `tls`. */
+  tcp?: boolean;
+  /** How often a streamed `stats` sends a sample. Default 1000 (as Docker). */
+  statsIntervalMs?: number;
 }
 
 /** One request, as an extension sees it. */
@@ -235,6 +318,8 @@ export interface DockerFakeInternals {
   httpError(status: number, message: string): Error;
   /** Docker's multiplexed-stream frame (8-byte header) around `payload`. */
   frame(stream: 'stdout' | 'stderr', payload: Buffer): Buffer;
+  /** Sends an event to the open `GET /events` streams whose filters match (and records it). */
+  emitEvent(type: DockerFakeEvent['Type'], action: string, id: string, attributes?: Record<string, string>): void;
 }
 
 /**
@@ -321,10 +406,110 @@ function frame(stream: 'stdout' | 'stderr', payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
+const HEALTH_SUFFIX: Record<DockerFakeHealthStatus, string> = { starting: ' (health: starting)', healthy: ' (healthy)', unhealthy: ' (unhealthy)' };
+
 function statusText(state: DockerFakeState): string {
-  if (state.Running) return 'Up Less than a second';
+  if (state.Running) return `Up Less than a second${state.Health ? HEALTH_SUFFIX[state.Health.Status] : ''}`;
   if (state.Status === 'created') return 'Created';
   return `Exited (${state.ExitCode}) Less than a second ago`;
+}
+
+interface LogFollower {
+  write(line: DockerFakeLogLine): void;
+  end(): void;
+}
+
+interface EventSubscriber {
+  res: ServerResponse;
+  filters: Record<string, string[]>;
+}
+
+/** `{"name":["x"]}` or the legacy `{"name":{"x":true}}`, as the API accepts both. */
+function parseFilters(raw: string | null): Record<string, string[]> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, `invalid filter '${raw}'`);
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, `invalid filter '${raw}'`);
+  return Object.fromEntries(
+    Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : Object.keys((v as Record<string, unknown>) ?? {})]),
+  );
+}
+
+/** Docker's events filter: `health_status`, `exec_create`, `exec_start` match by prefix (moby #25798), other actions exactly. */
+function eventMatches(event: DockerFakeEvent, filters: Record<string, string[]>): boolean {
+  const each = (key: string, test: (value: string) => boolean): boolean => {
+    const values = filters[key];
+    return !values || values.length === 0 || values.some(test);
+  };
+  const attributes = event.Actor.Attributes;
+  return (
+    each('type', (v) => v === event.Type) &&
+    each('event', (v) => (['health_status', 'exec_create', 'exec_start'].includes(v) ? event.Action.startsWith(v) : v === event.Action)) &&
+    each('container', (v) => event.Type === 'container' && (event.Actor.ID.startsWith(v) || attributes['name'] === v)) &&
+    each('image', (v) => attributes['image'] === v) &&
+    each('label', (v) => {
+      const [key = '', value] = v.split('=', 2);
+      return value === undefined ? key in attributes : attributes[key] === value;
+    })
+  );
+}
+
+/** `docker run -p`: the published ports of a started container, as `NetworkSettings.Ports` shows them. */
+function publishedPorts(container: DockerFakeContainer): Json {
+  const hostConfig = container.HostConfig;
+  if (String(hostConfig['NetworkMode']) === 'host') return {};
+  const bindings = (hostConfig['PortBindings'] as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined) ?? {};
+  const keys = new Set([...Object.keys((container.Config['ExposedPorts'] as Json | undefined) ?? {}), ...Object.keys(bindings)]);
+  const ephemeral = (): string => String(32768 + Math.floor(Math.random() * 28000));
+  const ports: Json = {};
+  for (const key of keys) {
+    const requested = bindings[key] ?? (hostConfig['PublishAllPorts'] === true ? [{ HostIp: '', HostPort: '' }] : null);
+    if (!requested || requested.length === 0) {
+      ports[key] = null;
+      continue;
+    }
+    ports[key] = requested.flatMap(({ HostIp = '', HostPort = '' }) => {
+      const hostPort = HostPort === '' ? ephemeral() : HostPort;
+      // an empty HostIp binds every IPv4 and IPv6 address, and inspect lists both
+      return HostIp === '' ? [{ HostIp: '0.0.0.0', HostPort: hostPort }, { HostIp: '::', HostPort: hostPort }] : [{ HostIp, HostPort: hostPort }];
+    });
+  }
+  return ports;
+}
+
+/** `Mounts` of inspect and of the list, from `HostConfig.Binds` and `HostConfig.Mounts`. */
+function mountsOf(hostConfig: Json): Json[] {
+  const volume = (name: string, destination: string, readOnly: boolean, mode: string): Json => ({
+    Type: 'volume',
+    Name: name,
+    Source: `/var/lib/docker/volumes/${name}/_data`,
+    Destination: destination,
+    Driver: 'local',
+    Mode: mode,
+    RW: !readOnly,
+    Propagation: '',
+  });
+  const bind = (source: string, destination: string, readOnly: boolean, mode: string): Json => ({
+    Type: 'bind',
+    Source: source,
+    Destination: destination,
+    Mode: mode,
+    RW: !readOnly,
+    Propagation: 'rprivate',
+  });
+  const fromBinds = ((hostConfig['Binds'] as string[] | null | undefined) ?? []).map((entry) => {
+    const [source = '', destination = '', mode = ''] = entry.split(':');
+    const readOnly = mode.split(',').includes('ro');
+    return source.startsWith('/') ? bind(source, destination, readOnly, mode) : volume(source, destination, readOnly, mode || 'z');
+  });
+  const fromMounts = ((hostConfig['Mounts'] as { Type?: string; Source?: string; Target?: string; ReadOnly?: boolean }[] | null | undefined) ?? []).map((m) =>
+    m.Type === 'bind' ? bind(m.Source ?? '', m.Target ?? '', m.ReadOnly === true, '') : volume(m.Source ?? '', m.Target ?? '', m.ReadOnly === true, 'z'),
+  );
+  return [...fromBinds, ...fromMounts];
 }
 
 export async function startDockerFake(options: StartDockerFakeOptions = {}): Promise<DockerFake> {
@@ -334,8 +519,13 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
   const images = new Map<string, DockerFakeImage>();
   const containers = new Map<string, DockerFakeContainer>();
   const logs = new Map<string, DockerFakeLogLine[]>();
-  const followers = new Map<string, Set<(line: DockerFakeLogLine) => void>>();
+  const followers = new Map<string, Set<LogFollower>>();
   const stats = new Map<string, DockerFakeStats>();
+  const statsStreams = new Map<string, Set<ServerResponse>>();
+  const initialHealth = new Map<string, DockerFakeHealthStatus>();
+  const eventLog: DockerFakeEvent[] = [];
+  const eventStreams = new Set<EventSubscriber>();
+  const statsIntervalMs = options.statsIntervalMs ?? 1000;
   const calls: DockerFakeCall[] = [];
   const failures: DockerFakeFailure[] = [];
   let nextIp = 2;
@@ -472,6 +662,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       WorkingDir: imageConfig.WorkingDir ?? '',
       OnBuild: null,
       ...(imageConfig.ExposedPorts ? { ExposedPorts: imageConfig.ExposedPorts } : {}),
+      ...(imageConfig.Healthcheck ? { Healthcheck: imageConfig.Healthcheck } : {}),
       ...configBody,
       Image: imageRef,
       Env: mergeEnv(imageConfig.Env ?? [], (configBody['Env'] as string[] | undefined) ?? []),
@@ -481,6 +672,11 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     };
     if (config.Hostname === '') config.Hostname = id.slice(0, 12);
     const hostConfig: Json = { ...clone(HOST_CONFIG_DEFAULTS), ...((hostConfigBody as Json | undefined) ?? {}) };
+    // publishing a port exposes it, as `docker run -p` does
+    const published = Object.keys((hostConfig['PortBindings'] as Json | null | undefined) ?? {});
+    if (published.length > 0) {
+      Object.assign(config, { ExposedPorts: { ...((config['ExposedPorts'] as Json | undefined) ?? {}), ...Object.fromEntries(published.map((key) => [key, {}])) } });
+    }
     if (hostConfig['NetworkMode'] === 'default' || !hostConfig['NetworkMode']) hostConfig['NetworkMode'] = 'bridge';
     const networkMode = String(hostConfig['NetworkMode']);
     const requested = ((networkingBody as Json | undefined)?.['EndpointsConfig'] as Record<string, Json> | undefined) ?? {};
@@ -521,7 +717,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       ExecIDs: null,
       HostConfig: hostConfig,
       GraphDriver: { Name: 'overlay2', Data: null },
-      Mounts: [],
+      Mounts: mountsOf(hostConfig),
       Config: config,
       NetworkSettings: {
         Bridge: '',
@@ -546,6 +742,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     };
     containers.set(id, container);
     logs.set(id, []);
+    containerEvent(container, 'create');
     return container;
   };
 
@@ -559,7 +756,13 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       ExitCode: 0,
       StartedAt: now(),
     };
+    const check = container.Config['Healthcheck'] as DockerFakeHealthcheck | undefined;
+    if (check && check.Test.length > 0 && check.Test[0] !== 'NONE') {
+      container.State.Health = { Status: initialHealth.get(container.Id) ?? 'starting', FailingStreak: 0, Log: [] };
+      initialHealth.delete(container.Id);
+    }
     const settings = container.NetworkSettings;
+    settings.Ports = publishedPorts(container);
     settings.SandboxID = hex(32);
     settings.SandboxKey = `/var/run/docker/netns/${settings.SandboxID.slice(0, 12)}`;
     for (const [networkName, ep] of Object.entries(settings.Networks)) {
@@ -574,16 +777,81 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     }
     const bridge = settings.Networks['bridge'];
     if (bridge) Object.assign(settings, { EndpointID: bridge.EndpointID, Gateway: bridge.Gateway, IPAddress: bridge.IPAddress, IPPrefixLen: 16, MacAddress: bridge.MacAddress });
+    containerEvent(container, 'start');
     return true;
   };
 
-  const stop = (container: DockerFakeContainer, exitCode: number): boolean => {
+  /**
+   * Stops a running container with the events Docker emits: `kill` (with the
+   * signal), `die` (with the exit code) and, for a graceful stop, `stop`.
+   * Followed logs and streamed stats of the container end, as with Docker.
+   */
+  const stop = (container: DockerFakeContainer, exitCode: number, how: 'stop' | 'kill' = 'stop'): boolean => {
     if (!container.State.Running) return false;
+    const startedAt = Date.parse(container.State.StartedAt);
     container.State = { ...container.State, Status: 'exited', Running: false, Pid: 0, ExitCode: exitCode, FinishedAt: now() };
     const settings = container.NetworkSettings;
     for (const ep of Object.values(settings.Networks)) Object.assign(ep, { EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '', DNSNames: null });
-    Object.assign(settings, { SandboxID: '', SandboxKey: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' });
+    Object.assign(settings, { SandboxID: '', SandboxKey: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '', Ports: {} });
+    containerEvent(container, 'kill', { signal: exitCode === 137 ? '9' : '15' });
+    containerEvent(container, 'die', { exitCode: String(exitCode), execDuration: String(Math.max(0, Math.round((Date.now() - startedAt) / 1000))) });
+    if (how === 'stop') containerEvent(container, 'stop');
+    endStreams(container.Id);
     return true;
+  };
+
+  const endStreams = (id: string): void => {
+    for (const follower of followers.get(id) ?? []) follower.end();
+    followers.delete(id);
+    for (const res of statsStreams.get(id) ?? []) res.end();
+    statsStreams.delete(id);
+  };
+
+  /** `docker rm [-f]`: kills a running container first, then `destroy`. */
+  const remove = (container: DockerFakeContainer, silent = false): void => {
+    if (silent) {
+      endStreams(container.Id);
+    } else {
+      stop(container, 137, 'kill');
+      containerEvent(container, 'destroy');
+    }
+    containers.delete(container.Id);
+    logs.delete(container.Id);
+    stats.delete(container.Id);
+    initialHealth.delete(container.Id);
+  };
+
+  // ---- events -------------------------------------------------------------------
+  const emitEvent = (type: DockerFakeEvent['Type'], action: string, id: string, attributes: Record<string, string> = {}): void => {
+    const nanos = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+    const event: DockerFakeEvent = {
+      ...(type === 'container' || type === 'image' ? { status: action, id, ...(attributes['image'] ? { from: attributes['image'] } : {}) } : {}),
+      Type: type,
+      Action: action,
+      Actor: { ID: id, Attributes: attributes },
+      scope: 'local',
+      time: Number(nanos / 1_000_000_000n),
+      timeNano: Number(nanos),
+    };
+    eventLog.push(event);
+    const line = `${JSON.stringify(event)}\n`;
+    for (const subscriber of eventStreams) if (eventMatches(event, subscriber.filters)) subscriber.res.write(line);
+  };
+
+  /** Container events carry the image, the name and every label as attributes. */
+  const containerEvent = (container: DockerFakeContainer, action: string, extra: Record<string, string> = {}): void => {
+    emitEvent('container', action, container.Id, { ...container.Config.Labels, image: container.Config.Image, name: container.Name.slice(1), ...extra });
+  };
+
+  const setHealth = (ref: string, status: DockerFakeHealthStatus, output = ''): void => {
+    const container = requireContainer(ref);
+    const health = container.State.Health;
+    if (!health) throw new Error(`container ${ref} has no health check (or is not running)`);
+    const at = now();
+    health.Status = status;
+    health.FailingStreak = status === 'unhealthy' ? health.FailingStreak + 1 : 0;
+    health.Log = [...health.Log, { Start: at, End: at, ExitCode: status === 'unhealthy' ? 1 : 0, Output: output }].slice(-5);
+    containerEvent(container, `health_status: ${status}`);
   };
 
   const appendLogs = (ref: string, lines: DockerFakeLogLine[]): void => {
@@ -592,7 +860,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     for (const line of lines) {
       const entry = { ...line, time: line.time ?? now() };
       list.push(entry);
-      for (const follower of followers.get(container.Id) ?? []) follower(entry);
+      for (const follower of followers.get(container.Id) ?? []) follower.write(entry);
     }
     logs.set(container.Id, list);
   };
@@ -604,9 +872,16 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     if (opts.cmd) body['Cmd'] = opts.cmd;
     if (opts.labels) body['Labels'] = opts.labels;
     if (opts.tty !== undefined) body['Tty'] = opts.tty;
+    if (opts.user !== undefined) body['User'] = opts.user;
+    if (opts.healthcheck) body['Healthcheck'] = opts.healthcheck;
+    if (opts.exposedPorts) {
+      const fromImage = findImage(opts.image)?.Config.ExposedPorts ?? {};
+      body['ExposedPorts'] = { ...fromImage, ...Object.fromEntries(opts.exposedPorts.map((key) => [key, {}])) };
+    }
     if (opts.hostConfig) body['HostConfig'] = opts.hostConfig;
     if (opts.endpoints) body['NetworkingConfig'] = { EndpointsConfig: opts.endpoints };
     const container = createContainer(body, opts.name);
+    if (opts.health) initialHealth.set(container.Id, opts.health);
     if (opts.running !== false) start(container);
     if (opts.logs) appendLogs(container.Id, opts.logs);
     if (opts.stats) stats.set(container.Id, opts.stats);
@@ -621,14 +896,22 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     ImageID: c.Image,
     Command: [c.Path, ...c.Args].filter(Boolean).join(' '),
     Created: Math.floor(Date.parse(c.Created) / 1000),
-    Ports: [],
+    Ports: summaryPorts(c),
     Labels: c.Config.Labels,
     State: c.State.Status,
     Status: statusText(c.State),
     HostConfig: { NetworkMode: c.HostConfig['NetworkMode'] },
     NetworkSettings: { Networks: clone(c.NetworkSettings.Networks) },
-    Mounts: [],
+    Mounts: clone(c.Mounts),
   });
+
+  /** The list's `Ports`: one entry per binding, and one without `IP`/`PublicPort` per exposed, unpublished port. */
+  const summaryPorts = (c: DockerFakeContainer): Json[] =>
+    Object.entries(c.NetworkSettings.Ports as Record<string, { HostIp: string; HostPort: string }[] | null>).flatMap(([key, bindings]) => {
+      const [port = '0', type = 'tcp'] = key.split('/');
+      if (!bindings) return [{ PrivatePort: Number(port), Type: type }];
+      return bindings.map((b) => ({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type }));
+    });
 
   const matchesFilters = (c: DockerFakeContainer, filters: Record<string, string[]>): boolean => {
     const each = (key: string, test: (value: string) => boolean): boolean => {
@@ -650,7 +933,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
   const statsPayload = (c: DockerFakeContainer): Json => {
     const wanted = stats.get(c.Id) ?? {};
     const running = c.State.Running;
-    const onlineCpus = 2;
+    const onlineCpus = wanted.onlineCpus ?? 2;
     const systemDelta = 2_000_000_000;
     const cpuDelta = running ? Math.round((((wanted.cpuPercent ?? 0.5) / 100) * systemDelta) / onlineCpus) : 0;
     const baseTotal = 9_000_000_000;
@@ -666,18 +949,53 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       read: running ? read.toISOString() : ZERO_TIME,
       preread: running ? new Date(read.getTime() - 1000).toISOString() : ZERO_TIME,
       pids_stats: running ? { current: wanted.pids ?? 3, limit: 4_194_304 } : {},
-      blkio_stats: { io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
+      blkio_stats: {
+        io_service_bytes_recursive: running
+          ? [
+              { major: 254, minor: 0, op: 'read', value: wanted.blockReadBytes ?? 4096 },
+              { major: 254, minor: 0, op: 'write', value: wanted.blockWriteBytes ?? 8192 },
+            ]
+          : null,
+        io_serviced_recursive: null,
+        io_queue_recursive: null,
+        io_service_time_recursive: null,
+        io_wait_time_recursive: null,
+        io_merged_recursive: null,
+        io_time_recursive: null,
+        sectors_recursive: null,
+      },
       num_procs: 0,
       storage_stats: {},
       cpu_stats: running ? cpu(baseTotal + cpuDelta, baseSystem + systemDelta) : cpu(0, 0),
       precpu_stats: running ? cpu(baseTotal, baseSystem) : cpu(0, 0),
       memory_stats: running
-        ? { usage: wanted.memoryUsage ?? 12_582_912, stats: { inactive_file: 1_048_576, active_file: 524_288, anon: 8_388_608 }, limit: wanted.memoryLimit ?? 8_589_934_592 }
+        ? {
+            usage: wanted.memoryUsage ?? 12_582_912,
+            // cgroup v2 keys, as Docker 27 on a current kernel reports them
+            stats: { anon: 8_388_608, file: 2_097_152, active_file: 524_288, inactive_file: wanted.memoryInactiveFile ?? 1_048_576, pgfault: 4_000, pgmajfault: 12 },
+            limit: wanted.memoryLimit ?? 8_589_934_592,
+          }
         : {},
       name: c.Name,
       id: c.Id,
-      ...(running ? { networks: { eth0: { rx_bytes: 1_234, rx_packets: 12, rx_errors: 0, rx_dropped: 0, tx_bytes: 567, tx_packets: 6, tx_errors: 0, tx_dropped: 0 } } } : {}),
+      ...(running ? { networks: networksPayload(wanted.networkRxBytes ?? 1_234, wanted.networkTxBytes ?? 567) } : {}),
     };
+  };
+
+  const networksPayload = (rx: number, tx: number): Json => {
+    const iface = (rxBytes: number, txBytes: number): Json => ({
+      rx_bytes: rxBytes,
+      rx_packets: Math.ceil(rxBytes / 100),
+      rx_errors: 0,
+      rx_dropped: 0,
+      tx_bytes: txBytes,
+      tx_packets: Math.ceil(txBytes / 100),
+      tx_errors: 0,
+      tx_dropped: 0,
+    });
+    const rx0 = Math.round((rx * 2) / 3);
+    const tx0 = Math.round((tx * 2) / 3);
+    return { eth0: iface(rx0, tx0), eth1: iface(rx - rx0, tx - tx0) };
   };
 
   // ---- HTTP ---------------------------------------------------------------------
@@ -715,18 +1033,29 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       'Content-Type': tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream',
       'Api-Version': apiVersion,
     });
+    // like the daemon: the headers go out at once, even when there is nothing to send yet
+    res.flushHeaders();
     for (const line of lines) res.write(encode(line));
     if (!flag(query, 'follow')) {
       res.end();
       return;
     }
+    // like Docker, following a stopped container returns what there is and ends
+    if (!c.State.Running) {
+      res.end();
+      return;
+    }
     const set = followers.get(c.Id) ?? new Set();
-    const follower = (l: DockerFakeLogLine): void => {
-      if ((l.stream === 'stdout' ? wantOut : wantErr)) res.write(encode(l));
+    const follower: LogFollower = {
+      write: (l) => {
+        if (l.stream === 'stdout' ? wantOut : wantErr) res.write(encode(l));
+      },
+      end: () => res.end(),
     };
     set.add(follower);
     followers.set(c.Id, set);
-    req.on('close', () => set.delete(follower));
+    // the request's 'close' fires once its body is read; the response's when the client goes
+    res.on('close', () => set.delete(follower));
   };
 
   const serveStats = (req: IncomingMessage, res: ServerResponse, c: DockerFakeContainer, query: URLSearchParams): void => {
@@ -736,8 +1065,35 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       res.write(`${JSON.stringify(statsPayload(c))}\n`);
     };
     tick();
-    const timer = setInterval(tick, 1000);
-    req.on('close', () => clearInterval(timer));
+    if (!c.State.Running) return;
+    const timer = setInterval(tick, statsIntervalMs);
+    const set = statsStreams.get(c.Id) ?? new Set();
+    set.add(res);
+    statsStreams.set(c.Id, set);
+    const done = (): void => {
+      clearInterval(timer);
+      set.delete(res);
+    };
+    res.on('close', done);
+  };
+
+  /** `GET /events`: replays from `since`, ends at `until`, else streams until the client goes. */
+  const serveEvents = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void => {
+    const filters = parseFilters(query.get('filters'));
+    const seconds = (key: string): number | undefined => (query.get(key) ? Number(query.get(key)) : undefined);
+    const since = seconds('since');
+    const until = seconds('until');
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': apiVersion, 'Docker-Experimental': 'false', Server: 'Docker/27.3.1 (linux)' });
+    res.flushHeaders();
+    const inRange = (e: DockerFakeEvent): boolean => (since === undefined || e.time >= since) && (until === undefined || e.time <= until);
+    if (since !== undefined) for (const event of eventLog) if (inRange(event) && eventMatches(event, filters)) res.write(`${JSON.stringify(event)}\n`);
+    if (until !== undefined && until <= Date.now() / 1000) {
+      res.end();
+      return;
+    }
+    const subscriber: EventSubscriber = { res, filters };
+    eventStreams.add(subscriber);
+    res.on('close', () => eventStreams.delete(subscriber));
   };
 
   const internals: DockerFakeInternals = {
@@ -748,6 +1104,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     send: (res, status, body) => send(res, status, body),
     httpError: (status, message) => new HttpError(status, message),
     frame,
+    emitEvent,
   };
   const extensions: DockerFakeExtension[] = [...builtInExtensions, ...(options.extensions ?? [])];
 
@@ -797,10 +1154,12 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       });
       return 200;
     }
+    if (method === 'GET' && path === '/events') {
+      serveEvents(req, res, query);
+      return 200;
+    }
     if (method === 'GET' && path === '/containers/json') {
-      const filters = query.get('filters') ? (JSON.parse(query.get('filters') ?? '{}') as Record<string, string[] | Record<string, boolean>>) : {};
-      // the API accepts both {"name":["x"]} and the legacy {"name":{"x":true}}
-      const normalised = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, Array.isArray(v) ? v : Object.keys(v)]));
+      const normalised = parseFilters(query.get('filters'));
       const all = flag(query, 'all');
       const list = [...containers.values()]
         .filter((c) => all || c.State.Running)
@@ -864,10 +1223,7 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       if (container.State.Running && !flag(query, 'force')) {
         throw new HttpError(409, `You cannot remove a running container ${container.Id}. Stop the container before attempting removal or force remove`);
       }
-      stop(container, 137);
-      containers.delete(container.Id);
-      logs.delete(container.Id);
-      stats.delete(container.Id);
+      remove(container);
       send(res, 204);
       return 204;
     }
@@ -878,10 +1234,11 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       else if (action === 'restart') {
         stop(container, 0);
         start(container);
+        containerEvent(container, 'restart');
       } else if (action === 'kill') {
         if (!container.State.Running) throw new HttpError(409, `Cannot kill container: ${ref}: Container ${container.Id} is not running`);
         const signal = (query.get('signal') ?? 'SIGKILL').replace(/^SIG/, '');
-        stop(container, signal === 'KILL' ? 137 : 143);
+        stop(container, signal === 'KILL' ? 137 : 143, 'kill');
       } else throw new HttpError(404, 'page not found');
       send(res, status);
       return status;
@@ -926,20 +1283,56 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const listener = (req: IncomingMessage, res: ServerResponse): void => void handle(req, res);
+  const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
+  const tcpServer: Server | undefined = options.tls
+    ? createHttpsServer(
+        { cert: options.tls.cert, key: options.tls.key, ca: options.tls.ca, requestCert: options.tls.requestCert === true, rejectUnauthorized: options.tls.requestCert === true },
+        listener,
+      )
+    : options.tcp
+      ? createServer(listener)
+      : undefined;
+  let httpUrl: string | undefined;
+  if (tcpServer) {
+    await new Promise<void>((resolve, reject) => {
+      tcpServer.once('error', reject);
+      tcpServer.listen(0, '127.0.0.1', () => resolve());
+    });
+    httpUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(tcpServer.address() as AddressInfo).port}`;
+  }
+  const closeServer = async (s: Server): Promise<void> => {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  };
 
   return {
     socketPath,
+    httpUrl,
+    events: eventLog,
     calls,
     seedImage,
     seedContainer,
     appendLogs,
     setStats: (ref, value) => {
       stats.set(requireContainer(ref).Id, value);
+    },
+    setHealth,
+    removeContainer: (ref, opts) => remove(requireContainer(ref), opts?.silent === true),
+    openStreams: () => ({
+      logs: [...followers.values()].reduce((n, set) => n + set.size, 0),
+      stats: [...statsStreams.values()].reduce((n, set) => n + set.size, 0),
+      events: eventStreams.size,
+    }),
+    dropEventStreams: () => {
+      const count = eventStreams.size;
+      for (const subscriber of eventStreams) subscriber.res.destroy();
+      eventStreams.clear();
+      return count;
     },
     failNext: (failure) => {
       failures.push({ ...failure });
@@ -950,8 +1343,9 @@ export async function startDockerFake(options: StartDockerFakeOptions = {}): Pro
       return container ? clone(container) : undefined;
     },
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const subscriber of eventStreams) subscriber.res.destroy();
+      eventStreams.clear();
+      await Promise.all([closeServer(server), ...(tcpServer ? [closeServer(tcpServer)] : [])]);
       if (ownDir) await rm(ownDir, { recursive: true, force: true });
     },
   };
