@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds everything `npm start` and the tests need: Prisma clients, then one
-// incremental TypeScript build of every project (tsc -b follows references).
+// Builds everything `npm start` and the tests need: Prisma clients, one
+// incremental TypeScript build of every project (tsc -b follows references),
+// then the dashboard's web UI (Vite, into apps/dashboard/dist/web).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,3 +22,4 @@ function run(label, command, args) {
 
 run('Generating Prisma clients', process.execPath, [join(root, 'tools/prisma-generate.mjs')]);
 run('Compiling TypeScript', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.json']);
+run('Building the dashboard web UI', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/dashboard/web/vite.config.ts', '--logLevel', 'warn']);
