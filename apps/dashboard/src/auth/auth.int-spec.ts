@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, HARNESS_ADMIN, startDashboard, type ApiResponse, type DashboardHarness } from '../testing/dashboard-harness.test-helpers.js';
 
-// Real: the whole dashboard, PostgreSQL, NATS, argon2id, @fastify/cookie, @fastify/csrf, @fastify/helmet.
+// Real: the whole dashboard, PostgreSQL, NATS, argon2id, @fastify/cookie, @fastify/csrf, helmet (headers computed once).
 
 interface LoginAnswer {
   user: { id: string; username: string; role: string; provider: string; lastLoginAt: string | null };

@@ -51,7 +51,7 @@ export class ServicesOverviewService implements OnApplicationBootstrap, BeforeAp
   private readonly sightings = new Map<ServiceName, Map<string, HealthSighting>>();
   private readonly failures = new Map<ServiceName, { code: string; message: string }>();
   private changes = new Map<string, StatusChange>();
-  private answer: { body: ServicesOverview; at: number } | undefined;
+  private answer: { body: ServicesOverview; json: string; at: number } | undefined;
   private refreshedAt = 0;
   private readonly task: PeriodicTask;
 
@@ -86,13 +86,22 @@ export class ServicesOverviewService implements OnApplicationBootstrap, BeforeAp
   }
 
   async overview(): Promise<ServicesOverview> {
+    return (await this.current()).body;
+  }
+
+  /** The same answer, already encoded as JSON: the route sends it as is under load. */
+  async overviewJson(): Promise<string> {
+    return (await this.current()).json;
+  }
+
+  private async current(): Promise<{ body: ServicesOverview; json: string }> {
     const now = Date.now();
     if (this.refreshedAt === 0) await this.task.runOrJoin();
     else if (now - this.refreshedAt > SERVICES_REFRESH_MS) void this.task.runOrJoin();
-    if (this.answer && now - this.answer.at < ANSWER_REUSE_MS) return this.answer.body;
+    if (this.answer && now - this.answer.at < ANSWER_REUSE_MS) return this.answer;
     const body = { services: serviceNames.map((name) => this.one(name, now)), generatedAt: new Date(now).toISOString() };
-    this.answer = { body, at: now };
-    return body;
+    this.answer = { body, json: JSON.stringify(body), at: now };
+    return this.answer;
   }
 
   /** How many of the five are up (for the overview page). */
