@@ -148,21 +148,32 @@ describe('PostgreSQL backup and restore, for real', () => {
   it('a failing pg_dump marks the backup failed, raises the alert and leaves no partial file; the next success resolves it', async () => {
     const before = (await readdir(join(backupDir, 'pgreal'))).sort();
     await asAdmin(`alter database "${target.name}" allow_connections false`);
-    const failed = await backupNow();
-    expect(failed).toMatchObject({ status: 'failed', file: null, sizeBytes: null, sha256: null });
-    expect(failed.error).toMatch(/^the dump command exited with code 1: pg_dump: error: .*is not currently accepting connections/);
-    expect(alerts.open.get('backup:pgreal')).toMatchObject({ source: 'database-backup', severity: 'warning' });
-    expect((await readdir(join(backupDir, 'pgreal'))).sort()).toEqual(before);
-
-    await asAdmin(`alter database "${target.name}" allow_connections true`);
+    try {
+      const failed = await backupNow();
+      expect(failed).toMatchObject({ status: 'failed', file: null, sizeBytes: null, sha256: null });
+      expect(failed.error).toMatch(/^the dump command exited with code 1: pg_dump: error: .*is not currently accepting connections/);
+      // the alert is raised right after the row is marked failed
+      const alert = await waitFor(() => alerts.open.get('backup:pgreal'), { message: 'backup alert raised' });
+      expect(alert).toMatchObject({ source: 'database-backup', severity: 'warning' });
+      expect((await readdir(join(backupDir, 'pgreal'))).sort()).toEqual(before);
+    } finally {
+      await asAdmin(`alter database "${target.name}" allow_connections true`);
+    }
     expect((await backupNow()).status).toBe('succeeded');
-    expect(alerts.open.has('backup:pgreal')).toBe(false);
+    await waitFor(() => (alerts.open.has('backup:pgreal') ? undefined : true), { message: 'backup alert resolved' });
   });
 
   it('retention keeps the newest N succeeded dumps and deletes the older files', async () => {
     await service.update(database.id, { backupRetention: 2 });
     const newest = [await backupNow(), await backupNow()];
-    const backups = await service.backups(database.id);
+    // pruning runs right after the newest backup is marked succeeded
+    const backups = await waitFor(
+      async () => {
+        const list = await service.backups(database.id);
+        return list.filter((b) => b.status === 'succeeded').length === 2 ? list : undefined;
+      },
+      { message: 'older backups pruned' },
+    );
     const succeeded = backups.filter((b) => b.status === 'succeeded');
     expect(succeeded.map((b) => b.id)).toEqual(newest.reverse().map((b) => b.id));
     expect(backups.filter((b) => b.status === 'pruned').length).toBeGreaterThanOrEqual(3);

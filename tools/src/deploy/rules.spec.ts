@@ -19,7 +19,20 @@ describe('repository facts', () => {
       ['jarvis-guard', 3003, 'homelab_jarvis_guard'],
       ['automation', 3004, 'homelab_automation'],
     ]);
-    expect([...dashboard.sensitive].sort()).toEqual(['DATABASE_URL', 'DATA_ENCRYPTION_KEYS', 'NATS_PASSWORD', 'VAULT_TOKEN']);
+    expect([...dashboard.sensitive].sort()).toEqual([
+      'DASHBOARD_ADMIN_PASSWORD',
+      'DASHBOARD_SETUP_TOKEN',
+      'DATABASE_URL',
+      'DATA_ENCRYPTION_KEYS',
+      'DOCKER_TLS_CA',
+      'DOCKER_TLS_CERT',
+      'DOCKER_TLS_KEY',
+      'NATS_PASSWORD',
+      'OIDC_CLIENT_SECRET',
+      'VAULT_TOKEN',
+    ]);
+    const guard = facts.services.get('jarvis-guard');
+    expect([...(guard?.sensitive ?? [])].sort()).toEqual(['DATABASE_URL', 'DATA_ENCRYPTION_KEYS', 'GUARD_APPROVER_TOKENS', 'GUARD_AUDIT_SIGNING_KEY', 'NATS_PASSWORD', 'VAULT_TOKEN']);
     expect(facts.healthPath).toBe('/health');
     expect(facts.version).toMatch(/^\d+\.\d+\.\d+/);
   });

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { heartbeatContracts, type Heartbeat } from '@homelab/contracts';
-import { EventHandler, LOGGER } from '@homelab/platform';
+import { EventHandler, LOGGER, ServiceDatabase } from '@homelab/platform';
 import type { Logger } from '@homelab/tracing';
 import { ServiceDirectory } from './service-directory.js';
 import { ServiceObservationsRepository } from './service-observations.repository.js';
@@ -17,12 +17,14 @@ export class HeartbeatHandler {
     @Inject(ServiceObservationsRepository) private readonly observations: ServiceObservationsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ServicesOverviewService) private readonly overview: ServicesOverviewService,
+    @Inject(ServiceDatabase) private readonly database: ServiceDatabase,
   ) {}
 
   private async seen(beat: Heartbeat): Promise<void> {
     this.directory.record(beat);
     this.overview.observe(beat);
-    if (!this.directory.needsHistory(beat)) return;
+    // until the migrations are applied there is no table; the next beat after that records it
+    if (!this.database.ready || !this.directory.needsHistory(beat)) return;
     try {
       const change = await this.observations.record(beat.service, beat.instanceId, beat.status, beat.down);
       this.directory.markRecorded(beat);

@@ -40,6 +40,11 @@ export class ServiceDatabase {
     );
   }
 
+  /** True once the migrations are applied: the tables exist. */
+  get ready(): boolean {
+    return this.migrated;
+  }
+
   /** Starts applying migrations; resolves when they are applied (or on close). */
   start(): Promise<void> {
     if (this.migration) return this.migration;
