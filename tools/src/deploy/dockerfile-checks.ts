@@ -283,6 +283,31 @@ function checkRuntimeContents(df: Dockerfile, final: Stage, ctx: DockerfileConte
   return problems;
 }
 
+/** Every workspace's package.json (tools, apps/*, libs/*), which `npm ci` needs to link it under node_modules/@homelab. */
+function workspaceManifests(files: DockerfileContext['facts']['files']): string[] {
+  const inside = (dir: string) => files.list(dir).map((name) => `${dir}/${name}/package.json`);
+  return ['tools/package.json', ...inside('apps'), ...inside('libs')].filter((path) => files.exists(path));
+}
+
+/**
+ * The stage that runs the first `npm ci` must have every workspace's
+ * package.json: a workspace missing there is not linked, and the image fails
+ * at run time when a service imports it.
+ */
+function checkWorkspaceManifests(df: Dockerfile, ctx: DockerfileContext): Problem[] {
+  const install = df.stages.find((stage) => stageInstructions(stage, 'RUN').some((r) => ANY_INSTALL.test(r.args)));
+  if (!install) return [problem(ctx.file, 'no stage installs the dependencies (npm ci)')];
+  const copied = new Set(
+    lineage(df, install)
+      .flatMap((stage) => stageInstructions(stage, 'COPY'))
+      .filter((instruction) => copyParts(instruction).flags['from'] === undefined)
+      .flatMap((instruction) => copyParts(instruction).sources.map(normalizePath)),
+  );
+  return workspaceManifests(ctx.facts.files)
+    .filter((manifest) => !copied.has(manifest))
+    .map((manifest) => problem(`${ctx.file} (stage ${install.name ?? install.index})`, `${manifest} is not copied before npm ci: that workspace would not be linked`));
+}
+
 function checkBuildSteps(df: Dockerfile, ctx: DockerfileContext): Problem[] {
   const runs = df.stages.slice(0, -1).flatMap((s) => stageInstructions(s, 'RUN').map((r) => r.args));
   const problems: Problem[] = [];
@@ -305,6 +330,7 @@ export function checkDockerfile(df: Dockerfile, ctx: DockerfileContext): Problem
     ...stageProblems,
     ...df.stages.flatMap((stage) => [...checkBaseImage(df, stage, ctx), ...checkVariableScopes(df, stage, ctx), ...checkContextSources(df, stage, ctx)]),
     ...checkBuildSteps(df, ctx),
+    ...checkWorkspaceManifests(df, ctx),
     ...checkUser(final, ctx),
     ...checkRuntimeEnv(df, final, ctx),
     ...checkExpose(final, ctx),

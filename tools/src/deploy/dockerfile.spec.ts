@@ -97,6 +97,7 @@ const mutations: [string, () => string, RegExp][] = [
   ['node_modules with dev dependencies', () => replaced('COPY --from=prod-deps /app/node_modules', 'COPY --from=deps /app/node_modules'), /node_modules must come from a stage whose last npm install omits dev dependencies/],
   ['no migrations in the image', () => replaced(/^COPY --from=build \/app\/apps\/\$\{APP\}\/prisma\/migrations\/.*\n/m, ''), /nothing is copied to apps\/\$\{APP\}\/prisma\/migrations/],
   ['no libraries in the image', () => replaced(/^COPY --from=build \/out\/libs\/.*\n/m, ''), /nothing is copied to libs/],
+  ['a workspace left out of npm ci', () => replaced('COPY libs/guard-exec/package.json libs/guard-exec/\n', ''), /libs\/guard-exec\/package\.json is not copied before npm ci/],
   ['no Prisma client generation', () => replaced('node tools/prisma-generate.mjs "${APP}" \\\n    && ', ''), /no stage generates the Prisma client/],
   ['a latest base image', () => replaced('ARG NODE_IMAGE=node:22-bookworm-slim', 'ARG NODE_IMAGE=node:latest'), /image node:latest: pin a version tag/],
   ['an old Node', () => replaced('ARG NODE_IMAGE=node:22-bookworm-slim', 'ARG NODE_IMAGE=node:18-bookworm-slim'), /the services need Node 20 or later/],
