@@ -162,7 +162,8 @@ function checkAnyService(name: string, service: Dict, ctx: Context, top: Dict): 
   }
   for (const mount of mountsOf(service)) {
     const source = posix.join(ctx.dir, mount.source);
-    if (mount.bind && !ctx.facts.files.exists(source)) problems.push(problem(at(where, 'volumes'), `bind mount source ${source} does not exist`));
+    // an absolute source is a path on the Docker host (the engine's socket), not in the repository
+    if (mount.bind && !posix.isAbsolute(mount.source) && !ctx.facts.files.exists(source)) problems.push(problem(at(where, 'volumes'), `bind mount source ${source} does not exist`));
     if (!mount.bind && !(mount.source in dict(top['volumes']))) problems.push(problem(at(where, 'volumes'), `volume "${mount.source}" is not declared in the top-level volumes`));
   }
   for (const port of portsOf(service)) {
@@ -243,7 +244,7 @@ function checkHomelabService(name: string, service: Dict, ctx: Context, top: Dic
   const env = environmentOf(service, where);
   problems.push(...checkServiceEnv(facts, env));
   const mounts = secretMounts(service);
-  for (const entry of env.filter((e) => isFileVariable(e.name))) {
+  for (const entry of env.filter((e) => isFileVariable(facts, e.name))) {
     if (!mounts.some((m) => m.path === entry.value)) problems.push(problem(entry.where, `${entry.value ?? '(unset)'} is no secret mounted in this service`));
   }
   const dbFile = env.find((e) => e.name === 'DATABASE_URL_FILE')?.value;

@@ -46,7 +46,7 @@ function checkValue(service: ServiceFacts, entry: EnvEntry): Problem[] {
  */
 export function checkServiceEnv(service: ServiceFacts, env: readonly EnvEntry[]): Problem[] {
   return env.flatMap((entry) => {
-    if (entry.name.endsWith(FILE_SUFFIX)) return checkFileVariable(service, entry);
+    if (isFileVariable(service, entry.name)) return checkFileVariable(service, entry);
     if (!service.variables.has(entry.name)) {
       return [problem(entry.where, `${entry.name} is not a variable of ${service.name} (configSchemas)`)];
     }
@@ -66,6 +66,10 @@ export function effectiveHttpPort(service: ServiceFacts, env: readonly EnvEntry[
   return parsed?.success && typeof parsed.data === 'number' ? parsed.data : undefined;
 }
 
-export function isFileVariable(name: string): boolean {
-  return name.endsWith(FILE_SUFFIX);
+/**
+ * `<NAME>_FILE` naming the file a secret is read from — unless the schema has a
+ * variable of that very name (a path such as CATALOG_FILE or GUARD_POLICY_FILE).
+ */
+export function isFileVariable(service: ServiceFacts, name: string): boolean {
+  return name.endsWith(FILE_SUFFIX) && !service.variables.has(name);
 }

@@ -10,7 +10,7 @@ export interface ImageRef {
 }
 
 /** Upstream images the deployment may use (Docker Hub official images). */
-export const KNOWN_UPSTREAM = new Set(['nats', 'postgres', 'node']);
+export const KNOWN_UPSTREAM = new Set(['nats', 'postgres', 'node', 'tecnativa/docker-socket-proxy']);
 export const HOMELAB_REPOSITORY = /^homelab\/([a-z0-9-]+)$/;
 
 export function parseImageRef(reference: string): ImageRef {

@@ -191,9 +191,9 @@ function containerEnv(index: Index, container: Container): EnvEntry[] {
 }
 
 /** `<NAME>_FILE` must point at a file a mounted Secret provides. */
-function checkSecretFiles(index: Index, workload: K8sObject, container: Container, env: EnvEntry[]): Problem[] {
+function checkSecretFiles(index: Index, workload: K8sObject, container: Container, service: ServiceFacts, env: EnvEntry[]): Problem[] {
   return env
-    .filter((e) => isFileVariable(e.name))
+    .filter((e) => isFileVariable(service, e.name))
     .flatMap((entry) => {
       const found = entry.value === undefined ? undefined : mountFor(container, entry.value);
       const volume = volumesOf(workload).find((v) => v['name'] === found?.mount.name);
@@ -256,7 +256,7 @@ function checkHomelabWorkload(index: Index, workload: K8sObject, container: Cont
   if (workload.kind !== 'Deployment') problems.push(problem(workload.where, 'the services are stateless: use a Deployment'));
   if (replicas(workload) < MIN_SERVICE_REPLICAS) problems.push(problem(workload.where, `replicas must be at least ${MIN_SERVICE_REPLICAS}`));
   const env = containerEnv(index, container);
-  problems.push(...checkServiceEnv(service, env), ...checkSecretFiles(index, workload, container, env), ...checkNatsUrl(index, env, container.where));
+  problems.push(...checkServiceEnv(service, env), ...checkSecretFiles(index, workload, container, service, env), ...checkNatsUrl(index, env, container.where));
   const port = effectiveHttpPort(service, env);
   const ports = containerPorts(container);
   if (ports.length === 0) problems.push(problem(container.where, `declares no containerPort (HTTP_PORT ${port ?? '(invalid)'})`));
