@@ -109,7 +109,7 @@ describe('dashboard UI in Chromium', () => {
     await dash.as('viewer');
     await building;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark' });
+    context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'dark', reducedMotion: 'reduce' });
     context.setDefaultTimeout(STEP_MS);
     page = await context.newPage();
     await watch(page);
@@ -347,7 +347,7 @@ describe('dashboard UI in Chromium', () => {
   });
 
   it('shows a viewer no buttons it cannot use', { timeout: 60_000 }, async () => {
-    const viewerContext = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+    const viewerContext = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', reducedMotion: 'reduce' });
     viewerContext.setDefaultTimeout(STEP_MS);
     const viewer = await viewerContext.newPage();
     await watch(viewer);
