@@ -59,6 +59,8 @@ const MAX_USER_AGENT_LENGTH = 300;
  */
 export class SessionManager {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Cookie token → its SHA-256 id, so a busy session is not hashed on every request. */
+  private readonly idOfToken = new Map<string, string>();
   /** When sessions / users were last revoked or changed: a database read that began earlier is not cached. */
   private readonly revokedAt = new Map<string, number>();
   private readonly userChangedAt = new Map<string, number>();
@@ -106,7 +108,7 @@ export class SessionManager {
   /** The live session of a cookie token, or null (unknown, expired, idle, or its account disabled). */
   async validate(token: unknown): Promise<ActiveSession | null> {
     if (!isWellFormedSessionToken(token)) return null;
-    const id = hashSessionToken(token);
+    const id = this.idOf(token);
     const now = this.now();
     const cached = this.cache.get(id);
     if (cached !== undefined && now - cached.fetchedAt < this.cacheTtlMs) return this.checkCached(cached, now);
@@ -114,6 +116,16 @@ export class SessionManager {
     const stored = await this.store.find(id);
     if (stored === null) return null;
     return this.checkStored(stored, now);
+  }
+
+  private idOf(token: string): string {
+    let id = this.idOfToken.get(token);
+    if (id === undefined) {
+      if (this.idOfToken.size >= this.maxCached) this.idOfToken.clear();
+      id = hashSessionToken(token);
+      this.idOfToken.set(token, id);
+    }
+    return id;
   }
 
   /** A fresh CSRF token for a session (any number may be handed out; all stay valid). */

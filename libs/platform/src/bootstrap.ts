@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, processEnvironment, type Environment, type Ser
 import { createSecretStore, redactor, type SecretStore } from '@homelab/secrets';
 import { createLogger } from '@homelab/tracing';
 import { registerHttpMetrics } from './http/http-metrics.js';
+import { registerHttpTracing } from './http/http-tracing.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
 import { PlatformNatsServer } from './nats/platform-nats-server.js';
 import { ServiceRuntime } from './runtime.js';
@@ -100,6 +101,7 @@ export async function startService<S extends z.ZodObject>(
   const { logger } = runtime;
   const adapter = new FastifyAdapter({ ...spec.httpAdapterOptions?.(config), bodyLimit: 1024 * 1024, return503OnClosing: true });
   registerHttpMetrics(adapter.getInstance(), runtime.metrics);
+  if (common.TRACING_ENABLED) registerHttpTracing(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(spec.module(runtime, config), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,

@@ -18,3 +18,4 @@ export * from './version.js';
 export * from './http/platform-exception.filter.js';
 export * from './define-service.js';
 export * from './jetstream/event-stream.js';
+export { requestSpan } from './http/http-tracing.js';

@@ -44,10 +44,9 @@ export function startTracing(options: TracingOptions): TracingHandle {
     metricReaders: [],
     textMapPropagator: new W3CTraceContextPropagator(),
     instrumentations: [
-      new HttpInstrumentation({
-        // probes and scrapes would drown real traces
-        ignoreIncomingRequestHook: (request) => request.url === '/health' || request.url === '/metrics',
-      }),
+      // outgoing HTTP only: the services' own HTTP servers are traced by
+      // @homelab/platform in Fastify's hooks, at a fraction of the cost
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     ],
   });
   sdk.start();

@@ -74,6 +74,43 @@ async function login(baseUrl: string): Promise<Record<string, string>> {
   return { cookie };
 }
 
+interface DashboardProcess {
+  url: string;
+  headers: Record<string, string>;
+  child: ChildProcess;
+}
+
+/** The built dashboard in its own process, healthy and logged in. */
+async function startDashboard(env: NodeJS.ProcessEnv): Promise<DashboardProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnNode(['apps/dashboard/dist/main.js'], { ...env, HTTP_PORT: String(port) });
+  try {
+    await waitFor(async () => ((await fetch(`${url}/health`).catch(() => undefined))?.status === 200 ? true : undefined), {
+      timeoutMs: 60_000,
+      message: 'dashboard healthy',
+    });
+    const headers = await login(url);
+    // the container list is complete once the fake's containers are in the cache
+    await waitFor(
+      async () => {
+        const response = await fetch(`${url}/api/containers`, { headers });
+        const parsed = (await response.json()) as { containers?: unknown[] };
+        return response.ok && parsed.containers?.length === CONTAINERS ? true : undefined;
+      },
+      { timeoutMs: 30_000, message: `${CONTAINERS} containers listed` },
+    );
+    return { url, headers, child };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+function row(path: string, server: string, run: Run, bytes: number): string {
+  return `${path.padEnd(18)} ${server.padEnd(22)} ${run.rps.toFixed(0).padStart(9)} ${run.p50Ms.toFixed(1).padStart(7)} ${run.p99Ms.toFixed(1).padStart(7)} ${String(run.errors).padStart(7)} ${String(bytes).padStart(7)}`;
+}
+
 async function main(): Promise<void> {
   const docker = await startDockerFake();
   for (let i = 0; i < CONTAINERS; i++) {
@@ -88,43 +125,30 @@ async function main(): Promise<void> {
   }
   const db = await createTestDatabase('bench_dashboard');
   const dataDir = mkdtempSync(join(tmpdir(), 'homelab-bench-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  let dashboard: ChildProcess | undefined;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HTTP_HOST: '127.0.0.1',
+    NATS_URL: natsUrl(),
+    NATS_SUBJECT_PREFIX: uniqueSubjectPrefix('bench'),
+    DATABASE_URL: db.url,
+    DOCKER_HOSTS: `local=unix://${docker.socketPath}`,
+    DASHBOARD_ADMIN_PASSWORD: PASSWORD,
+    BACKUP_DIR: join(dataDir, 'backups'),
+    HOST_METRICS_INTERVAL_MS: '10000',
+  };
+  const dashboards: DashboardProcess[] = [];
   let bare: ChildProcess | undefined;
   try {
-    dashboard = spawnNode(['apps/dashboard/dist/main.js'], {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      NATS_URL: natsUrl(),
-      NATS_SUBJECT_PREFIX: uniqueSubjectPrefix('bench'),
-      DATABASE_URL: db.url,
-      DOCKER_HOSTS: `local=unix://${docker.socketPath}`,
-      DASHBOARD_ADMIN_PASSWORD: PASSWORD,
-      BACKUP_DIR: join(dataDir, 'backups'),
-      HOST_METRICS_INTERVAL_MS: '10000',
-    });
-    await waitFor(async () => ((await fetch(`${baseUrl}/health`).catch(() => undefined))?.status === 200 ? true : undefined), {
-      timeoutMs: 60_000,
-      message: 'dashboard healthy',
-    });
-    const headers = await login(baseUrl);
+    // as shipped (tracing on), and with TRACING_ENABLED=false to show what tracing costs on this Node
+    const traced = await startDashboard({ ...env, TRACING_ENABLED: 'true' });
+    dashboards.push(traced);
+    const untraced = await startDashboard({ ...env, TRACING_ENABLED: 'false' });
+    dashboards.push(untraced);
     const paths = ['/api/containers', '/api/services'];
-    // the container list is complete once the fake's containers are in the cache
     const bodies: Record<string, string> = {};
-    await waitFor(
-      async () => {
-        const response = await fetch(`${baseUrl}/api/containers`, { headers });
-        const text = await response.text();
-        const parsed = JSON.parse(text) as { containers?: unknown[] };
-        return response.ok && parsed.containers?.length === CONTAINERS ? text : undefined;
-      },
-      { timeoutMs: 30_000, message: `${CONTAINERS} containers listed` },
-    );
-    for (const path of paths) bodies[path] = await (await fetch(`${baseUrl}${path}`, { headers })).text();
+    for (const path of paths) bodies[path] = await (await fetch(`${traced.url}${path}`, { headers: traced.headers })).text();
     const routesFile = join(dataDir, 'routes.json');
     writeFileSync(routesFile, JSON.stringify(bodies));
     bare = spawnNode(['tools/dist/bench/bare-json-server.js', routesFile], process.env);
@@ -132,29 +156,33 @@ async function main(): Promise<void> {
     if (!bareOutput) throw new Error('bare server has no stdout');
     const bareUrl = await new Promise<string>((resolve) => createInterface({ input: bareOutput }).once('line', resolve));
 
-    process.stdout.write(`warming up… (${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds each, interleaved)\n`);
+    process.stdout.write(`Node ${process.versions.node}; warming up… (${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds each, interleaved)\n`);
     for (const path of paths) {
-      await load(`${baseUrl}${path}`, headers);
+      for (const dashboard of dashboards) await load(`${dashboard.url}${path}`, dashboard.headers);
       await load(`${bareUrl}${path}`, {});
     }
     const lines = [
       '',
-      `Dashboard API benchmark (${CONTAINERS} containers on a Docker fake; dashboard logged in with a session cookie)`,
-      `${'route'.padEnd(18)} ${'server'.padEnd(10)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'bytes'.padStart(7)}`,
+      `Dashboard API benchmark (${CONTAINERS} containers on a Docker fake; the dashboard logged in with a session cookie)`,
+      `${'route'.padEnd(18)} ${'server'.padEnd(22)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'bytes'.padStart(7)}`,
     ];
     const ratios: string[] = [];
     for (const path of paths) {
-      const { dashboard: d, bare: b } = await compare(`${baseUrl}${path}`, `${bareUrl}${path}`, headers);
-      const size = String(Buffer.byteLength(bodies[path] ?? ''));
-      lines.push(`${path.padEnd(18)} ${'dashboard'.padEnd(10)} ${d.rps.toFixed(0).padStart(9)} ${d.p50Ms.toFixed(1).padStart(7)} ${d.p99Ms.toFixed(1).padStart(7)} ${String(d.errors).padStart(7)} ${size.padStart(7)}`);
-      lines.push(`${''.padEnd(18)} ${'bare'.padEnd(10)} ${b.rps.toFixed(0).padStart(9)} ${b.p50Ms.toFixed(1).padStart(7)} ${b.p99Ms.toFixed(1).padStart(7)} ${String(b.errors).padStart(7)} ${size.padStart(7)}`);
-      const ratio = d.rps / b.rps;
-      ratios.push(`${path}: ${(ratio * 100).toFixed(0)}% of bare throughput (${ratio >= 0.5 ? 'goal met' : 'goal NOT met'}), p99 ${(d.p99Ms / Math.max(b.p99Ms, 0.001)).toFixed(2)}× bare`);
+      const bytes = Buffer.byteLength(bodies[path] ?? '');
+      const on = await compare(`${traced.url}${path}`, `${bareUrl}${path}`, traced.headers);
+      const off = await compare(`${untraced.url}${path}`, `${bareUrl}${path}`, untraced.headers);
+      const bareRun: Run = { rps: (on.bare.rps + off.bare.rps) / 2, p50Ms: (on.bare.p50Ms + off.bare.p50Ms) / 2, p99Ms: (on.bare.p99Ms + off.bare.p99Ms) / 2, errors: on.bare.errors + off.bare.errors };
+      lines.push(row(path, 'dashboard', on.dashboard, bytes), row('', 'dashboard, no tracing', off.dashboard, bytes), row('', 'bare Fastify', bareRun, bytes));
+      const ratio = on.dashboard.rps / on.bare.rps;
+      ratios.push(
+        `${path}: ${(ratio * 100).toFixed(0)}% of the bare route's throughput (${ratio >= 0.5 ? 'goal met' : 'goal NOT met'}), p99 ${(on.dashboard.p99Ms / Math.max(on.bare.p99Ms, 0.001)).toFixed(2)}× bare; ` +
+          `without tracing ${((off.dashboard.rps / off.bare.rps) * 100).toFixed(0)}%`,
+      );
     }
-    lines.push('', ...ratios, 'goal: ≥ 50% of the bare route\'s throughput');
+    lines.push('', ...ratios, 'goal: ≥ 50% of the bare route\'s throughput, as shipped (tracing on)');
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await Promise.all([stopChild(dashboard), stopChild(bare)]);
+    await Promise.all([...dashboards.map((d) => stopChild(d.child)), stopChild(bare)]);
     await docker.close();
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
