@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { CreateDatabaseBody, DeleteDatabaseBody, RestoreDatabaseBody, UpdateDatabaseBody } from '@homelab/dashboard-api';
 import { scheduleProblem } from './backup-schedule.js';
 import { createDatabaseRequest, deleteDatabaseRequest, parseRequest, restoreDatabaseRequest, updateDatabaseRequest } from './database-requests.js';
 import { generatePassword } from './password.js';
+
+/** The API body with `confirm` optional: the schema lets a body without it through, to answer 409 CONFIRMATION_REQUIRED. */
+type ConfirmOptional<T> = Flat<Omit<T, 'confirm'> & { confirm?: string }>;
+type Flat<T> = { [K in keyof T]: T[K] };
 
 const invalid = (fn: () => unknown): string => {
   try {
@@ -44,6 +50,18 @@ describe('request validation', () => {
     expect(parseRequest(deleteDatabaseRequest, undefined)).toEqual({});
     expect(invalid(() => parseRequest(deleteDatabaseRequest, { confirm: 'x', removeVolume: 'yes' }))).toMatch(/^removeVolume: /);
     expect(invalid(() => parseRequest(restoreDatabaseRequest, { backupId: 'latest', confirm: 'x' }))).toMatch(/^backupId: /);
+  });
+
+  it('accepts exactly the bodies @homelab/dashboard-api declares', () => {
+    // tsc (the spec type-check) fails when the schemas and the API types drift apart
+    expectTypeOf<z.input<typeof createDatabaseRequest>>().toEqualTypeOf<CreateDatabaseBody>();
+    expectTypeOf<z.input<typeof updateDatabaseRequest>>().toEqualTypeOf<UpdateDatabaseBody>();
+    expectTypeOf<z.input<typeof deleteDatabaseRequest>>().toEqualTypeOf<ConfirmOptional<DeleteDatabaseBody>>();
+    expectTypeOf<z.input<typeof restoreDatabaseRequest>>().toEqualTypeOf<ConfirmOptional<RestoreDatabaseBody>>();
+    const full: CreateDatabaseBody = { name: 'app-db', engine: 'postgres', host: 'local', hostPort: 15432, bindAddress: '::1', backupSchedule: '0 3 * * *', backupRetention: 3 };
+    expect(parseRequest(createDatabaseRequest, full)).toEqual(full);
+    const restore: RestoreDatabaseBody = { backupId: '0b5c2f4e-4f7e-4a43-9b55-2f4f7c1d2a10', confirm: 'app-db' };
+    expect(parseRequest(restoreDatabaseRequest, restore)).toEqual(restore);
   });
 
   it('knows a usable schedule', () => {

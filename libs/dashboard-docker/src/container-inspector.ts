@@ -5,6 +5,7 @@ import type { ContainerActions } from './container-actions.js';
 import { toDetailInspect } from './container-detail.js';
 import type { ContainerInventory } from './container-inventory.js';
 import { healthOf, type ContainerSummary } from './container-mapping.js';
+import type { ContainerAnalysis } from '@homelab/dashboard-api';
 import type { ContainerDetailView, Finding } from './container-types.js';
 import { withDeadline } from './docker-call.js';
 import { ContainerNotFoundError } from './docker-errors.js';
@@ -20,10 +21,8 @@ interface CachedInspect {
   image: InspectedImage | null;
 }
 
-export interface AnalysisReport {
-  findings: Finding[];
-  analyzedAt: string;
-}
+/** `GET /api/containers/analysis`. */
+export type AnalysisReport = ContainerAnalysis;
 
 /** What changes a container's findings between two lists: its state, health or image (config changes recreate it with a new id). */
 const fingerprintOf = (summary: ContainerSummary): string => `${summary.State}|${healthOf(summary)}|${summary.ImageID}`;

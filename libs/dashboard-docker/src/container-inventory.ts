@@ -1,3 +1,4 @@
+import type { ContainerCounts } from '@homelab/dashboard-api';
 import { raceWithin } from '@homelab/resilience';
 import type { ContainerView, DockerHostView } from './container-types.js';
 import { DockerHostUnknownError } from './docker-errors.js';
@@ -10,11 +11,7 @@ export interface ContainerInventoryOptions extends Omit<HostInventoryOptions, 't
 }
 
 /** For the overview: how many containers run, and how many hosts are down. */
-export interface ContainersSummary {
-  running: number;
-  total: number;
-  hostsDown: number;
-}
+export type ContainersSummary = ContainerCounts;
 
 interface CachedAnswer {
   versions: number[];

@@ -29,7 +29,8 @@ const logsQuery = z.object({
 
 const hostQuery = z.object({ host: z.string().min(1, 'must name a Docker host').max(64).optional() });
 
-const removeBody = z
+/** `DELETE /api/containers/:host/:id` (`RemoveContainerBody` of @homelab/dashboard-api). */
+export const removeBody = z
   .object({
     confirm: z.string().max(256).optional(),
     force: z.boolean().optional(),

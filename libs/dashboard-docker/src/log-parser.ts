@@ -1,10 +1,7 @@
+import type { LogLine } from '@homelab/dashboard-api';
+
 /** One log line as the API streams it. */
-export interface LogLine {
-  stream: 'stdout' | 'stderr';
-  line: string;
-  /** Docker's RFC 3339 timestamp of the line (with `timestamps`), else null. */
-  time: string | null;
-}
+export type { LogLine };
 
 /** Longer lines are cut into pieces of this size, so one runaway line cannot exhaust memory. */
 export const MAX_LINE_BYTES = 64 * 1024;

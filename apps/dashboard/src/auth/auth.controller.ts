@@ -1,18 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authErrors, Public, Roles, SessionManager, type PublicUser } from '@homelab/auth';
+import { authErrors, Public, Roles, SessionManager } from '@homelab/auth';
+import type { AuthStatus, SignedIn } from '@homelab/dashboard-api';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 import { loginBody, parseBody, passwordBody, setupBody } from './auth.dto.js';
 import { AuthService, type LoginResult } from './auth.service.js';
 import { sessionOf } from './request-auth.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 
-export interface AuthStatus {
-  setupRequired: boolean;
-  oidc: { enabled: boolean; label: string | null };
-  user: PublicUser | null;
-  csrfToken: string | null;
-}
+export type { AuthStatus };
 
 @Controller('api/auth')
 export class AuthController {
@@ -38,7 +34,7 @@ export class AuthController {
   @Post('setup')
   @Public()
   @HttpCode(201)
-  async setup(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+  async setup(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<SignedIn> {
     const result = await this.auth.setup(request, parseBody(setupBody, body));
     return this.answer(request, reply, result);
   }
@@ -46,7 +42,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  async login(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+  async login(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<SignedIn> {
     const { username, password } = parseBody(loginBody, body);
     const result = await this.auth.login(request, username, password, sessionOf(request));
     return this.answer(request, reply, result);
@@ -72,7 +68,7 @@ export class AuthController {
     await this.auth.changePassword(request, session, currentPassword, newPassword);
   }
 
-  private answer(request: FastifyRequest, reply: FastifyReply, result: LoginResult): { user: PublicUser; csrfToken: string } {
+  private answer(request: FastifyRequest, reply: FastifyReply, result: LoginResult): SignedIn {
     setSessionCookie(request, reply, this.settings, result.token);
     return { user: result.user, csrfToken: result.csrfToken };
   }

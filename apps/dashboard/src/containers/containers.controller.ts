@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Roles, type AuthUser } from '@homelab/auth';
+import type { ContainerActionResult } from '@homelab/dashboard-api';
 import {
   parseHostQuery,
   parseLogsQuery,
@@ -9,7 +10,6 @@ import {
   type ContainerAction,
   type ContainerDetailView,
   type ContainerStats,
-  type ContainerView,
   type DockerFeature,
 } from '@homelab/dashboard-docker';
 import { LOGGER } from '@homelab/platform';
@@ -64,21 +64,21 @@ export class ContainersController {
   @Post(':host/:id/start')
   @Roles('admin')
   @HttpCode(200)
-  start(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<{ container: ContainerView }> {
+  start(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<ContainerActionResult> {
     return this.act(host, id, 'start', user);
   }
 
   @Post(':host/:id/stop')
   @Roles('admin')
   @HttpCode(200)
-  stop(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<{ container: ContainerView }> {
+  stop(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<ContainerActionResult> {
     return this.act(host, id, 'stop', user);
   }
 
   @Post(':host/:id/restart')
   @Roles('admin')
   @HttpCode(200)
-  restart(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<{ container: ContainerView }> {
+  restart(@Param('host') host: string, @Param('id') id: string, @CurrentUser() user: AuthUser | undefined): Promise<ContainerActionResult> {
     return this.act(host, id, 'restart', user);
   }
 
@@ -91,7 +91,7 @@ export class ContainersController {
     this.logger.info({ dockerHost: host, container: id, action: 'remove', force: options.force, removeVolumes: options.removeVolumes, user: user?.username }, 'Container removed');
   }
 
-  private async act(host: string, id: string, action: ContainerAction, user: AuthUser | undefined): Promise<{ container: ContainerView }> {
+  private async act(host: string, id: string, action: ContainerAction, user: AuthUser | undefined): Promise<ContainerActionResult> {
     const container = await this.docker.actions.run(host, id, action);
     this.logger.info({ dockerHost: host, container: container.name, action, user: user?.username }, `Container ${action} done`);
     return { container };

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { Roles } from '@homelab/auth';
-import type { DockerFeature, DockerHostView } from '@homelab/dashboard-docker';
+import type { DockerHostList } from '@homelab/dashboard-api';
+import type { DockerFeature } from '@homelab/dashboard-docker';
 import { DOCKER_FEATURE } from './containers.tokens.js';
 
 /** `GET /api/docker/hosts`: each configured host with its status, from the inventory. */
@@ -10,7 +11,7 @@ export class DockerHostsController {
 
   @Get('hosts')
   @Roles('viewer')
-  hosts(): { hosts: DockerHostView[] } {
+  hosts(): DockerHostList {
     return { hosts: this.docker.inventory.hostViews() };
   }
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { Roles, type AuthUser } from '@homelab/auth';
+import type { BackupList, DatabaseList, DatabaseTemplateList, RestoreList } from '@homelab/dashboard-api';
 import {
   DatabasesService,
   type Backup,
   type DatabaseCredentials,
   type ManagedDatabase,
   type Restore,
-  type TemplateSummary,
 } from '@homelab/dashboard-databases';
 import { CurrentUser } from '../auth/request-auth.js';
 
@@ -17,13 +17,13 @@ export class DatabasesController {
 
   @Get('templates')
   @Roles('viewer')
-  templates(): { templates: TemplateSummary[] } {
+  templates(): DatabaseTemplateList {
     return { templates: this.databases.templates() };
   }
 
   @Get()
   @Roles('viewer')
-  async list(): Promise<{ databases: ManagedDatabase[] }> {
+  async list(): Promise<DatabaseList> {
     return { databases: await this.databases.list() };
   }
 
@@ -55,7 +55,7 @@ export class DatabasesController {
 
   @Get(':id/backups')
   @Roles('viewer')
-  async backups(@Param('id') id: string): Promise<{ backups: Backup[] }> {
+  async backups(@Param('id') id: string): Promise<BackupList> {
     return { backups: await this.databases.backups(id) };
   }
 
@@ -75,7 +75,7 @@ export class DatabasesController {
 
   @Get(':id/restores')
   @Roles('viewer')
-  async restores(@Param('id') id: string): Promise<{ restores: Restore[] }> {
+  async restores(@Param('id') id: string): Promise<RestoreList> {
     return { restores: await this.databases.restores(id) };
   }
 }

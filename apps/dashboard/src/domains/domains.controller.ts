@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { Roles, type AuthUser } from '@homelab/auth';
-import { DomainMonitoring, type DomainStatus, type LinkScan, type LinkScanDetail } from '@homelab/dashboard-monitors';
+import type { DomainList, LatestLinkScan, LinkScanStarted } from '@homelab/dashboard-api';
+import { DomainMonitoring, type DomainStatus } from '@homelab/dashboard-monitors';
 import { CurrentUser } from '../auth/request-auth.js';
 
 /** docs/dashboard-api.md, "Domains". Validation, errors and the work itself live in @homelab/dashboard-monitors. */
@@ -10,7 +11,7 @@ export class DomainsController {
 
   @Get()
   @Roles('viewer')
-  async list(): Promise<{ domains: DomainStatus[] }> {
+  async list(): Promise<DomainList> {
     return { domains: await this.domains.service.list() };
   }
 
@@ -44,13 +45,13 @@ export class DomainsController {
   @Post(':id/scan')
   @Roles('admin')
   @HttpCode(202)
-  async scan(@Param('id') id: string): Promise<{ scan: LinkScan }> {
+  async scan(@Param('id') id: string): Promise<LinkScanStarted> {
     return { scan: await this.domains.service.startScan(id) };
   }
 
   @Get(':id/scans/latest')
   @Roles('viewer')
-  async latestScan(@Param('id') id: string): Promise<{ scan: LinkScanDetail | null }> {
+  async latestScan(@Param('id') id: string): Promise<LatestLinkScan> {
     return { scan: await this.domains.service.latestScan(id) };
   }
 }

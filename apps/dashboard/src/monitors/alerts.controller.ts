@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Roles } from '@homelab/auth';
+import type { AlertList } from '@homelab/dashboard-api';
 import { AlertService, parseAlertsQuery, type StoredAlert } from '@homelab/dashboard-monitors';
 
 /** Who is acting, as the auth guard put them on the request. */
@@ -15,7 +16,7 @@ export class AlertsController {
 
   @Get()
   @Roles('viewer')
-  async list(@Query() query: unknown): Promise<{ alerts: StoredAlert[] }> {
+  async list(@Query() query: unknown): Promise<AlertList> {
     return { alerts: await this.alerts.list(parseAlertsQuery(query).state) };
   }
 

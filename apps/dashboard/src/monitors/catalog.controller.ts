@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { Roles } from '@homelab/auth';
+import type { CatalogHistory, CatalogSource } from '@homelab/dashboard-api';
 import {
   parseCatalogSourceBody,
   parseHistoryQuery,
@@ -25,7 +26,7 @@ export class CatalogController {
 
   @Get('source')
   @Roles('admin')
-  source(): Promise<{ file: string; yaml: string }> {
+  source(): Promise<CatalogSource> {
     return this.catalog.source();
   }
 
@@ -38,7 +39,7 @@ export class CatalogController {
 
   @Get(':id/history')
   @Roles('viewer')
-  history(@Param('id') id: string, @Query() query: unknown) {
+  history(@Param('id') id: string, @Query() query: unknown): Promise<CatalogHistory> {
     return this.monitor.history(id, parseHistoryQuery(query).range);
   }
 

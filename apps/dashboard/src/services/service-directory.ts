@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Heartbeat, ServiceName } from '@homelab/contracts';
+import type { ServiceInstance } from '@homelab/dashboard-api';
 
-export interface InstanceSighting {
-  instanceId: string;
-  httpUrl: string;
-  status: Heartbeat['status'];
-  down: string[];
-  lastSeenAt: string;
-}
+/** An instance heard from recently (`ServiceInstance` of the API). */
+export type InstanceSighting = ServiceInstance;
 
 /**
  * Who is alive, from heartbeats. An instance not heard from for three

@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceName } from '@homelab/contracts';
+import type { ServiceStatusChange } from '@homelab/dashboard-api';
 import { DASHBOARD_PRISMA } from '../core.module.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 
-export interface StatusChange {
-  status: string;
-  instanceId: string;
-  at: string;
-}
+export type StatusChange = ServiceStatusChange;
 
 /** Health changes the dashboard has seen, kept as uptime history. */
 @Injectable()

@@ -1,28 +1,15 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { healthContracts, RpcError, serviceNames, type Heartbeat, type ServiceHealth, type ServiceName } from '@homelab/contracts';
+import type { ErrorInfo, ServiceOverview, ServicesOverview, UpCounts } from '@homelab/dashboard-api';
 import { PeriodicTask } from '@homelab/dashboard-monitors';
 import { LOGGER, RpcClient } from '@homelab/platform';
 import type { Logger } from '@homelab/tracing';
-import { ServiceDirectory, type InstanceSighting } from './service-directory.js';
+import { ServiceDirectory } from './service-directory.js';
 import { ServiceObservationsRepository, type StatusChange } from './service-observations.repository.js';
 
 export const SERVICES_HEALTH_TIMEOUT_MS = Symbol('SERVICES_HEALTH_TIMEOUT_MS');
 
-export interface ServiceOverview {
-  name: ServiceName;
-  /** `unreachable` when no instance answered over NATS. */
-  status: 'up' | 'down' | 'unreachable';
-  health: ServiceHealth | null;
-  error: { code: string; message: string } | null;
-  instances: InstanceSighting[];
-  /** The last status change the dashboard recorded; null when none or its database is down. */
-  lastChange: StatusChange | null;
-}
-
-export interface ServicesOverview {
-  services: ServiceOverview[];
-  generatedAt: string;
-}
+export type { ServiceOverview, ServicesOverview };
 
 /** How often each service is asked for its health, besides what its heartbeats say. */
 export const SERVICES_REFRESH_MS = 5000;
@@ -34,7 +21,7 @@ interface HealthSighting {
   at: number;
 }
 
-function failureOf(error: unknown): { code: string; message: string } {
+function failureOf(error: unknown): ErrorInfo {
   return error instanceof RpcError
     ? { code: error.code, message: error.message }
     : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
@@ -49,7 +36,7 @@ function failureOf(error: unknown): { code: string; message: string } {
 @Injectable()
 export class ServicesOverviewService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sightings = new Map<ServiceName, Map<string, HealthSighting>>();
-  private readonly failures = new Map<ServiceName, { code: string; message: string }>();
+  private readonly failures = new Map<ServiceName, ErrorInfo>();
   private changes = new Map<string, StatusChange>();
   private answer: { body: ServicesOverview; json: string; at: number } | undefined;
   private refreshedAt = 0;
@@ -105,7 +92,7 @@ export class ServicesOverviewService implements OnApplicationBootstrap, BeforeAp
   }
 
   /** How many of the five are up (for the overview page). */
-  async counts(): Promise<{ up: number; total: number }> {
+  async counts(): Promise<UpCounts> {
     const { services } = await this.overview();
     return { up: services.filter((s) => s.status === 'up').length, total: services.length };
   }

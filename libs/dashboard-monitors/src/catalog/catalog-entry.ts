@@ -35,12 +35,7 @@ export interface CatalogEntry {
 }
 
 /** Something wrong in the catalog file; `index` is the entry's position, null for the file as a whole. */
-export interface CatalogProblem {
-  index: number | null;
-  name: string | null;
-  line: number | null;
-  message: string;
-}
+export type { CatalogProblem } from '@homelab/dashboard-api';
 
 /** What the check targets, for display: a URL, `host:port` or `dockerhost/container`. */
 export function checkTarget(check: CheckSpec): string {

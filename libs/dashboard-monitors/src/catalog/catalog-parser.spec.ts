@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { CatalogSourceBody } from '@homelab/dashboard-api';
+import { catalogSourceBody, MonitorsRequestInvalidError, parseAlertsQuery, parseCatalogSourceBody, parseHistoryQuery } from '../monitor/monitors-request.js';
 import { parseCatalog } from './catalog-parser.js';
 import { slugify } from './slug.js';
 
@@ -111,5 +114,22 @@ describe('slugify', () => {
     expect(slugify('Desktop (VNC)')).toBe('desktop-vnc');
     expect(slugify('  Ünïcode—Café  ')).toBe('unicode-cafe');
     expect(slugify('***')).toBe('');
+  });
+});
+
+// the catalog API's requests (monitor/monitors-request.ts); pure, so they live beside the parser's tests
+describe('catalog and alerts API requests', () => {
+  it('take exactly the catalog source body @homelab/dashboard-api declares', () => {
+    // tsc (the spec type-check) fails when the schema and the API type drift apart
+    expectTypeOf<z.input<typeof catalogSourceBody>>().toEqualTypeOf<CatalogSourceBody>();
+    const body: CatalogSourceBody = { yaml: 'services: []\n' };
+    expect(parseCatalogSourceBody(body)).toEqual(body);
+    expect(() => parseCatalogSourceBody({ yaml: 'services: []', file: '/etc/passwd' })).toThrow(MonitorsRequestInvalidError);
+  });
+
+  it('read the query strings with their defaults, naming a wrong field', () => {
+    expect(parseAlertsQuery({})).toEqual({ state: 'open' });
+    expect(parseHistoryQuery({ range: '7d' })).toEqual({ range: '7d' });
+    expect(() => parseHistoryQuery({ range: '1y' })).toThrow(/range: must be 24h, 7d or 30d/);
   });
 });

@@ -1,4 +1,7 @@
-export type CheckStatus = 'up' | 'degraded' | 'down';
+import type { CheckStatus } from '@homelab/dashboard-api';
+
+/** `up`, `degraded` or `down` (the API's `CheckStatus`). */
+export type { CheckStatus };
 
 /** What one health check saw. */
 export interface CheckOutcome {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { DomainPatchBody, NewDomainBody } from '@homelab/dashboard-api';
 import { DomainInvalidError } from './domain-errors.js';
-import { assertThresholdsOrdered, normalizeHostname, parseDomainPatch, parseNewDomain } from './domain-input.js';
+import { assertThresholdsOrdered, domainPatchSchema, newDomainSchema, normalizeHostname, parseDomainPatch, parseNewDomain } from './domain-input.js';
 
 const defaults = { warnDays: 21, criticalDays: 7 };
 
@@ -90,6 +92,18 @@ describe('parseDomainPatch', () => {
 
   it('names the wrong field', () => {
     expect(invalidField(() => parseDomainPatch({ port: -1 })).field).toBe('port');
+  });
+});
+
+describe('the request bodies', () => {
+  it('are exactly those @homelab/dashboard-api declares', () => {
+    // tsc (the spec type-check) fails when the schemas and the API types drift apart
+    expectTypeOf<z.input<typeof newDomainSchema>>().toEqualTypeOf<NewDomainBody>();
+    expectTypeOf<z.input<typeof domainPatchSchema>>().toEqualTypeOf<DomainPatchBody>();
+    const body: NewDomainBody = { name: 'example.com', port: 8443, path: '/shop', warnDays: 30, criticalDays: null, linkScan: true };
+    expect(parseNewDomain(body)).toEqual(body);
+    const patch: DomainPatchBody = { warnDays: null };
+    expect(parseDomainPatch(patch)).toEqual(patch);
   });
 });
 

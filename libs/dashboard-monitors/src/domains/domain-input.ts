@@ -44,7 +44,8 @@ const fields = {
   linkScan: z.boolean({ error: 'linkScan must be true or false' }),
 };
 
-const newDomainSchema = z.strictObject({
+/** `POST /api/domains` (`NewDomainBody` of @homelab/dashboard-api). */
+export const newDomainSchema = z.strictObject({
   name: fields.name,
   port: fields.port.optional(),
   path: fields.path.optional(),
@@ -52,7 +53,8 @@ const newDomainSchema = z.strictObject({
   criticalDays: fields.criticalDays.optional(),
   linkScan: fields.linkScan.optional(),
 });
-const domainPatchSchema = z.strictObject({
+/** `PATCH /api/domains/:id` (`DomainPatchBody`). */
+export const domainPatchSchema = z.strictObject({
   name: fields.name.optional(),
   port: fields.port.optional(),
   path: fields.path.optional(),

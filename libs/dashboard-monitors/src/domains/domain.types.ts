@@ -1,3 +1,9 @@
+// The API's domain shapes (docs/dashboard-api.md, "Domains": DomainStatus, LinkScan, …) are
+// @homelab/dashboard-api's; this file adds what only the server keeps.
+import type { DnsCheck, DomainHealth, HttpCheck, TlsCheck } from '@homelab/dashboard-api';
+
+export type { DomainHealth, DnsCheck, HttpCheck, TlsCheck, LinkScanState, LinkScan, BrokenLink, LinkScanDetail, DomainStatus } from '@homelab/dashboard-api';
+
 /** A domain the operator asked the dashboard to watch (one row of monitored_domain). */
 export interface MonitoredDomain {
   id: string;
@@ -20,34 +26,6 @@ export interface ExpiryThresholds {
   criticalDays: number;
 }
 
-export type DomainHealth = 'up' | 'degraded' | 'down';
-
-export interface DnsCheck {
-  ok: boolean;
-  addresses: string[];
-  error: string | null;
-}
-
-export interface HttpCheck {
-  ok: boolean;
-  status: number | null;
-  responseMs: number | null;
-  error: string | null;
-}
-
-export interface TlsCheck {
-  ok: boolean;
-  /** The chain verifies against the trusted CAs and the certificate is valid now and for the name. */
-  authorized: boolean;
-  issuer: string | null;
-  subject: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  /** Whole days until expiry, rounded down; negative once expired. */
-  daysLeft: number | null;
-  error: string | null;
-}
-
 /**
  * One check of a domain. `tls` is null when no TLS connection could be made
  * (DNS failed, connection refused or timed out); `http` is null when DNS failed.
@@ -59,48 +37,4 @@ export interface DomainCheck {
   http: HttpCheck | null;
   tls: TlsCheck | null;
   thresholds: ExpiryThresholds;
-}
-
-export type LinkScanState = 'running' | 'done' | 'failed';
-
-/** A broken-link scan as the API shows it (docs/dashboard-api.md, `LinkScan`). */
-export interface LinkScan {
-  id: string;
-  status: LinkScanState;
-  startedAt: string;
-  finishedAt: string | null;
-  pages: number;
-  links: number;
-  brokenCount: number;
-  error: string | null;
-}
-
-export interface BrokenLink {
-  url: string;
-  /** The HTTP status, or null when no answer came (DNS, connection, TLS, timeout). */
-  status: number | null;
-  error: string | null;
-  /** The page the link was found on. */
-  foundOn: string;
-}
-
-export interface LinkScanDetail extends LinkScan {
-  broken: BrokenLink[];
-}
-
-/** `DomainStatus` of docs/dashboard-api.md: the domain, its effective thresholds and its latest check and scan. */
-export interface DomainStatus {
-  id: string;
-  name: string;
-  port: number;
-  path: string;
-  warnDays: number;
-  criticalDays: number;
-  linkScan: boolean;
-  status: DomainHealth | 'unknown';
-  checkedAt: string | null;
-  dns: DnsCheck | null;
-  http: HttpCheck | null;
-  tls: TlsCheck | null;
-  lastScan: LinkScan | null;
 }

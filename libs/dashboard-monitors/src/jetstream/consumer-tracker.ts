@@ -1,4 +1,6 @@
-export type ConsumerStatus = 'ok' | 'piling-up' | 'stalled';
+import type { ConsumerStatus } from '@homelab/dashboard-api';
+
+export type { ConsumerStatus };
 
 export interface ConsumerSample {
   pending: number;

@@ -1,3 +1,4 @@
+import type { CatalogHistory } from '@homelab/dashboard-api';
 import type { JobLease } from '@homelab/database';
 import type { Logger } from '@homelab/tracing';
 import type { AlertSink } from '../alerts/alert-sink.js';
@@ -124,7 +125,7 @@ export class CatalogMonitor {
     return { up: [...statuses.values()].filter((s) => s === 'up').length, total: entries.length };
   }
 
-  async history(id: string, range: HistoryRange) {
+  async history(id: string, range: HistoryRange): Promise<CatalogHistory> {
     const entry = this.entry(id);
     return { id: entry.id, ...(await this.options.results.history(entry.id, range)) };
   }

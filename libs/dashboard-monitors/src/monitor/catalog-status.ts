@@ -1,24 +1,7 @@
-import type { CatalogProblem } from '../catalog/catalog-entry.js';
+import type { Catalog } from '@homelab/dashboard-api';
 
 /** One catalog service as the API shows it. */
-export interface CatalogStatus {
-  id: string;
-  name: string;
-  group: string | null;
-  url: string | null;
-  description: string | null;
-  check: { kind: 'http' | 'tcp' | 'container'; target: string };
-  status: 'up' | 'degraded' | 'down' | 'unknown';
-  responseMs: number | null;
-  error: string | null;
-  lastCheckedAt: string | null;
-  uptime24h: number | null;
-  uptime7d: number | null;
-}
+export type { CatalogStatus } from '@homelab/dashboard-api';
 
-export interface CatalogView {
-  file: string | null;
-  loadedAt: string | null;
-  entries: CatalogStatus[];
-  problems: CatalogProblem[];
-}
+/** `GET /api/catalog`. */
+export type CatalogView = Catalog;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { CatalogHistory, CatalogHistoryPoint, CatalogHistoryRange } from '@homelab/dashboard-api';
 import type { CheckOutcome, CheckStatus } from '../checks/check-outcome.js';
 
 export type TargetKind = 'service' | 'domain';
@@ -17,15 +18,15 @@ export interface UptimeFigures {
   uptime7d: number | null;
 }
 
-export interface HistoryPoint {
-  at: string;
-  status: CheckStatus;
-  responseMs: number | null;
-  error: string | null;
-}
+/** One bucket of a catalog service's history (`CatalogHistoryPoint` of the API). */
+export type HistoryPoint = CatalogHistoryPoint;
 
-export const HISTORY_RANGES = { '24h': { hours: 24, bucketSeconds: 60 }, '7d': { hours: 168, bucketSeconds: 600 }, '30d': { hours: 720, bucketSeconds: 1800 } } as const;
-export type HistoryRange = keyof typeof HISTORY_RANGES;
+export const HISTORY_RANGES = {
+  '24h': { hours: 24, bucketSeconds: 60 },
+  '7d': { hours: 168, bucketSeconds: 600 },
+  '30d': { hours: 720, bucketSeconds: 1800 },
+} as const satisfies Record<CatalogHistoryRange, { hours: number; bucketSeconds: number }>;
+export type HistoryRange = CatalogHistoryRange;
 
 const round2 = (value: number | string | null): number | null => (value === null ? null : Math.round(Number(value) * 100) / 100);
 
@@ -115,7 +116,7 @@ export class MonitorResultRepository {
    * Results over `range`, in buckets (the worst status, the average response
    * time and the latest error of each), so 30 days stay a chart-sized answer.
    */
-  async history(target: string, range: HistoryRange): Promise<{ uptime: number | null; averageResponseMs: number | null; results: HistoryPoint[] }> {
+  async history(target: string, range: HistoryRange): Promise<Omit<CatalogHistory, 'id'>> {
     const { hours, bucketSeconds } = HISTORY_RANGES[range];
     const [summary, points] = await Promise.all([
       this.pool.query<{ uptime: string | null; average: string | null }>(

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
+import type { PasswordChangeBody } from '../api/types';
 import { Dialog } from './dialog';
 import { Field } from './field';
 import { ErrorBanner, Spinner } from './states';
@@ -23,7 +24,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post('/api/auth/password', { currentPassword: current, newPassword: next });
+      await api.post('/api/auth/password', { currentPassword: current, newPassword: next } satisfies PasswordChangeBody);
       toast.success('Password changed. Your other sessions were signed out.');
       onClose();
     } catch (failure) {

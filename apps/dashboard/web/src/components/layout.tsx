@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
-import type { Alert } from '../api/types';
+import type { AlertList } from '../api/types';
 import { useApi } from '../lib/use-api';
 import { useTheme } from '../lib/theme';
 import { useSession } from '../session/session';
@@ -89,7 +89,7 @@ function UserMenu() {
 }
 
 function OpenAlertsBadge() {
-  const { data } = useApi<{ alerts: Alert[] }>('/api/alerts?state=open', { pollMs: 30_000 });
+  const { data } = useApi<AlertList>('/api/alerts?state=open', { pollMs: 30_000 });
   const open = data?.alerts.filter((alert) => !alert.acknowledgedAt).length ?? 0;
   if (open === 0) return null;
   const critical = data?.alerts.some((alert) => alert.severity === 'critical' && !alert.acknowledgedAt);

@@ -1,6 +1,6 @@
 import { useSearchParams } from 'react-router';
 import { api, apiPath } from '../api/client';
-import type { Alert } from '../api/types';
+import type { Alert, AlertList } from '../api/types';
 import { Badge } from '../components/badge';
 import { PageHeader } from '../components/page-header';
 import { Empty, ErrorBanner, Loading, Spinner } from '../components/states';
@@ -54,7 +54,7 @@ function AlertRow({ alert, onChanged }: { alert: Alert; onChanged: (alert: Alert
 export default function AlertsPage() {
   const [params, setParams] = useSearchParams();
   const state = params.get('state') === 'all' ? 'all' : 'open';
-  const { data, error, loading, reload, mutate } = useApi<{ alerts: Alert[] }>(`/api/alerts?state=${state}`, { pollMs: 15_000 });
+  const { data, error, loading, reload, mutate } = useApi<AlertList>(`/api/alerts?state=${state}`, { pollMs: 15_000 });
   const onChanged = (changed: Alert): void => mutate((current) => current && { alerts: current.alerts.map((a) => (a.id === changed.id ? changed : a)) });
   return (
     <>

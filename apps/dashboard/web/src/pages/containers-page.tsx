@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import type { Container, ContainerList, DockerHost, Finding } from '../api/types';
+import type { Container, ContainerAnalysis, ContainerList, DockerHost } from '../api/types';
 import { StatusBadge } from '../components/badge';
 import { PageHeader } from '../components/page-header';
 import { Empty, ErrorBanner, Loading } from '../components/states';
@@ -116,7 +116,7 @@ function HostSection({ host, containers, filtered, onChanged, onGone }: { host: 
 
 export default function ContainersPage() {
   const list = useApi<ContainerList>('/api/containers', { pollMs: 5000 });
-  const analysis = useApi<{ findings: Finding[]; analyzedAt: string | null }>('/api/containers/analysis', { pollMs: 60_000 });
+  const analysis = useApi<ContainerAnalysis>('/api/containers/analysis', { pollMs: 60_000 });
   const [params, setParams] = useSearchParams();
   const text = params.get('q') ?? '';
   const state = (['all', 'running', 'stopped'].includes(params.get('state') ?? '') ? params.get('state') : 'all') as StateFilter;

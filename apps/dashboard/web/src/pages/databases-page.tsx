@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import type { DatabaseTemplate, ManagedDatabase } from '../api/types';
+import type { DatabaseList, DatabaseTemplateList, ManagedDatabase } from '../api/types';
 import { StatusBadge } from '../components/badge';
 import { PageHeader } from '../components/page-header';
 import { Empty, ErrorBanner, Loading, Spinner } from '../components/states';
@@ -13,10 +13,10 @@ import { DatabasePanel } from './databases/database-panel';
 export default function DatabasesPage() {
   const isAdmin = useIsAdmin();
   const toast = useToast();
-  const templates = useApi<{ templates: DatabaseTemplate[] }>('/api/databases/templates');
+  const templates = useApi<DatabaseTemplateList>('/api/databases/templates');
   const [fast, setFast] = useState(false);
   // while one is being created, follow it closely
-  const list = useApi<{ databases: ManagedDatabase[] }>('/api/databases', { pollMs: fast ? 2000 : 15_000 });
+  const list = useApi<DatabaseList>('/api/databases', { pollMs: fast ? 2000 : 15_000 });
   const [creating, setCreating] = useState(false);
   const [expanded, setExpanded] = useState<string | null>(null);
   const databases = (list.data?.databases ?? []).filter((db) => db.status !== 'removed');

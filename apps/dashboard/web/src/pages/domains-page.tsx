@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { api, apiPath } from '../api/client';
-import type { DomainStatus, LinkScan } from '../api/types';
+import type { DomainList, DomainStatus, LinkScan, LinkScanStarted } from '../api/types';
 import { Badge, StatusBadge } from '../components/badge';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PageHeader } from '../components/page-header';
@@ -131,7 +131,7 @@ function DomainRow({ domain, onChanged, onEdit, onDelete, onShowScan }: RowProps
               disabled={scan.busy || domain.lastScan?.status === 'running'}
               onClick={() =>
                 void scan.run(async () => {
-                  const answer = await api.post<{ scan: LinkScan }>(apiPath('domains', domain.id, 'scan'));
+                  const answer = await api.post<LinkScanStarted>(apiPath('domains', domain.id, 'scan'));
                   onChanged({ ...domain, lastScan: answer.scan });
                   onShowScan();
                   return answer;
@@ -158,7 +158,7 @@ type Open = { kind: 'add' } | { kind: 'edit'; domain: DomainStatus } | { kind: '
 export default function DomainsPage() {
   const isAdmin = useIsAdmin();
   const toast = useToast();
-  const { data, error, loading, reload, mutate } = useApi<{ domains: DomainStatus[] }>('/api/domains', { pollMs: 30_000 });
+  const { data, error, loading, reload, mutate } = useApi<DomainList>('/api/domains', { pollMs: 30_000 });
   const [open, setOpen] = useState<Open>(null);
   const close = useCallback(() => setOpen(null), []);
   const reloadList = useCallback(() => void reload(), [reload]);

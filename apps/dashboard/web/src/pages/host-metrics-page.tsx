@@ -1,20 +1,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useEventStream } from '../api/event-stream';
-import { METRIC_RANGES, type HostHistory, type HostHistoryPoint, type HostSample, type MetricRange } from '../api/types';
+import { METRIC_RANGES, type HostHistory, type HostHistoryPoint, type HostMetricsRange, type HostSample } from '../api/types';
 import { PageHeader } from '../components/page-header';
 import { Spinner, Empty, ErrorBanner, Loading } from '../components/states';
 import { TimeChart } from '../components/time-chart';
 import { formatBytes, formatFixed, formatPercent, formatRate, percentOf, timeAgo } from '../lib/format';
 import { useApi } from '../lib/use-api';
 
-const RANGE_SECONDS: Record<MetricRange, number> = { '1h': 3600, '6h': 6 * 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
+const RANGE_SECONDS: Record<HostMetricsRange, number> = { '1h': 3600, '6h': 6 * 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
 /** Ranges beyond a day are 5-minute averages: live 10-second samples would not fit them. */
-const LIVE_RANGES = new Set<MetricRange>(['1h', '6h', '24h']);
+const LIVE_RANGES = new Set<HostMetricsRange>(['1h', '6h', '24h']);
 
 const seconds = (sample: HostSample): number => Date.parse(sample.at) / 1000;
 
-function RangePicker({ range, onChange }: { range: MetricRange; onChange: (range: MetricRange) => void }) {
+function RangePicker({ range, onChange }: { range: HostMetricsRange; onChange: (range: HostMetricsRange) => void }) {
   return (
     <div className="segmented" role="radiogroup" aria-label="Time range">
       {METRIC_RANGES.map((value) => (
@@ -175,7 +175,7 @@ function Charts({ samples }: { samples: HostHistoryPoint[] }) {
 
 export default function HostMetricsPage() {
   const [params, setParams] = useSearchParams();
-  const range = (METRIC_RANGES as readonly string[]).includes(params.get('range') ?? '') ? (params.get('range') as MetricRange) : '1h';
+  const range = (METRIC_RANGES as readonly string[]).includes(params.get('range') ?? '') ? (params.get('range') as HostMetricsRange) : '1h';
   const live = LIVE_RANGES.has(range);
   // without live updates, the long ranges refresh every five minutes
   const history = useApi<HostHistory>(`/api/host-metrics/history?range=${range}`, live ? {} : { pollMs: 300_000 });
@@ -192,7 +192,8 @@ export default function HostMetricsPage() {
         if (last && Date.parse(last.at) >= Date.parse(sample.at)) return current;
         const from = Date.parse(sample.at) - RANGE_SECONDS[range] * 1000;
         const kept = current[0] && Date.parse(current[0].at) < from ? current.filter((s) => Date.parse(s.at) >= from) : current;
-        return [...kept, sample];
+        // a live sample is raw: no peak, like the raw points of the history
+        return [...kept, { ...sample, peak: null }];
       });
     },
     [range],

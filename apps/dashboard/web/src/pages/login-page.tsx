@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
-import type { SignedIn } from '../api/types';
+import type { LoginBody, SignedIn } from '../api/types';
 import { Field } from '../components/field';
 import { Banner, ErrorBanner, Spinner } from '../components/states';
 import { formatDuration } from '../lib/format';
@@ -53,7 +53,7 @@ export function LoginPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api.post<SignedIn>('/api/auth/login', { username, password }, { expectUnauthorized: true });
+      const answer = await api.post<SignedIn>('/api/auth/login', { username, password } satisfies LoginBody, { expectUnauthorized: true });
       signedIn(answer);
       void navigate(next, { replace: true });
     } catch (failure) {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { Alert, HostHistory, HostSample, Overview } from '../api/types';
+import type { AlertList, HostHistory, HostSample, Overview } from '../api/types';
 import { Badge } from '../components/badge';
 import { PageHeader } from '../components/page-header';
 import { Sparkline } from '../components/sparkline';
@@ -71,7 +71,7 @@ function HostTile({ host, history }: { host: HostSample | null; history: HostHis
 }
 
 function OpenAlerts() {
-  const { data, error } = useApi<{ alerts: Alert[] }>('/api/alerts?state=open', { pollMs: 30_000 });
+  const { data, error } = useApi<AlertList>('/api/alerts?state=open', { pollMs: 30_000 });
   if (error) return <ErrorBanner title="Alerts:" error={error} />;
   if (!data) return null;
   if (data.alerts.length === 0) return <Empty title="No open alerts">Everything monitored is fine.</Empty>;

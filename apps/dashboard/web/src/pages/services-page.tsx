@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, apiPath } from '../api/client';
-import type { Catalog, CatalogHistory, CatalogProblem, CatalogStatus, JetStreamOverview, ServiceOverview } from '../api/types';
+import type { Catalog, CatalogHistory, CatalogProblem, CatalogStatus, JetStreamReport, ServicesOverview } from '../api/types';
 import { StatusBadge } from '../components/badge';
 import { PageHeader } from '../components/page-header';
 import { Empty, ErrorBanner, Loading, Spinner } from '../components/states';
@@ -19,7 +19,7 @@ export function problemPlace(problem: CatalogProblem): string {
 }
 
 function ControlPlane() {
-  const { data, error, loading, reload } = useApi<{ services: ServiceOverview[]; generatedAt: string }>('/api/services', { pollMs: 15_000 });
+  const { data, error, loading, reload } = useApi<ServicesOverview>('/api/services', { pollMs: 15_000 });
   return (
     <section className="section" aria-labelledby="control-plane">
       <h2 id="control-plane">Control plane</h2>
@@ -214,7 +214,7 @@ function CatalogSection() {
 }
 
 function JetStreamSection() {
-  const { data, error, loading, reload } = useApi<JetStreamOverview>('/api/jetstream', { pollMs: 15_000 });
+  const { data, error, loading, reload } = useApi<JetStreamReport>('/api/jetstream', { pollMs: 15_000 });
   const problem = data?.error?.message ?? null;
   return (
     <section className="section" aria-labelledby="jetstream">

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError } from '../api/client';
-import type { SignedIn } from '../api/types';
+import type { SetupBody, SignedIn } from '../api/types';
 import { Field } from '../components/field';
 import { Banner, ErrorBanner, Spinner } from '../components/states';
 import { useSession } from '../session/session';
@@ -41,7 +41,7 @@ export function SetupPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api.post<SignedIn>('/api/auth/setup', { token, username, password }, { expectUnauthorized: true });
+      const answer = await api.post<SignedIn>('/api/auth/setup', { token, username, password } satisfies SetupBody, { expectUnauthorized: true });
       signedIn(answer);
       void navigate('/', { replace: true });
     } catch (failure) {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiPath, ApiError } from '../api/client';
-import type { Role, User } from '../api/types';
+import type { CreateUserBody, Role, UpdateUserBody, User, UserList } from '../api/types';
 import { Badge } from '../components/badge';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { Dialog } from '../components/dialog';
@@ -36,7 +36,7 @@ function UserDialog({ user, onClose, onSaved }: { user?: User; onClose: () => vo
     setBusy(true);
     setError(undefined);
     try {
-      const saved = user ? await api.patch<User>(apiPath('users', user.id), { password }) : await api.post<User>('/api/users', { username: username.trim(), password, role });
+      const saved = user ? await api.patch<User>(apiPath('users', user.id), { password } satisfies UpdateUserBody) : await api.post<User>('/api/users', { username: username.trim(), password, role } satisfies CreateUserBody);
       onSaved(saved);
       onClose();
     } catch (failure) {
@@ -78,7 +78,7 @@ function UserDialog({ user, onClose, onSaved }: { user?: User; onClose: () => vo
 
 function UserRow({ user, self, onChanged, onPassword, onDelete }: { user: User; self: boolean; onChanged: (user: User) => void; onPassword: () => void; onDelete: () => void }) {
   const { run, busy } = useAction();
-  const patch = (body: Partial<Pick<User, 'role' | 'disabled'>>, message: string): void =>
+  const patch = (body: Pick<UpdateUserBody, 'role' | 'disabled'>, message: string): void =>
     void run(async () => onChanged(await api.patch<User>(apiPath('users', user.id), body)), message);
   return (
     <tr data-user={user.username}>
@@ -126,7 +126,7 @@ type Open = { kind: 'add' } | { kind: 'password'; user: User } | { kind: 'delete
 export default function UsersPage() {
   const { user: me } = useSession();
   const toast = useToast();
-  const { data, error, loading, reload, mutate } = useApi<{ users: User[] }>('/api/users');
+  const { data, error, loading, reload, mutate } = useApi<UserList>('/api/users');
   const [open, setOpen] = useState<Open>(null);
   const replace = (user: User): void =>
     mutate((current) => {

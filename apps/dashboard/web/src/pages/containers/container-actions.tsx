@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, apiPath, ApiError } from '../../api/client';
-import type { Container } from '../../api/types';
+import type { Container, ContainerActionResult, RemoveContainerBody } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Spinner } from '../../components/states';
 import { useToast } from '../../components/toast';
@@ -31,7 +31,7 @@ export function ContainerActions({ container, onChanged, onGone, compact }: Cont
   const act = async (verb: Verb): Promise<void> => {
     setBusy(verb);
     try {
-      const answer = await api.post<{ container: Container }>(apiPath('containers', container.host, container.id, verb));
+      const answer = await api.post<ContainerActionResult>(apiPath('containers', container.host, container.id, verb));
       onChanged(answer.container);
       toast.success(`${PAST[verb]} ${container.name}.`);
     } catch (error) {
@@ -79,7 +79,7 @@ function RemoveDialog({ container, onClose, onRemoved }: { container: Container;
       danger
       onClose={onClose}
       onConfirm={async () => {
-        await api.delete(apiPath('containers', container.host, container.id), { confirm: container.name, force, removeVolumes });
+        await api.delete(apiPath('containers', container.host, container.id), { confirm: container.name, force, removeVolumes } satisfies RemoveContainerBody);
         toast.success(`Removed ${container.name}.`);
         onClose();
         onRemoved();

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Finding, Severity } from '../../api/types';
+import type { ContainerAnalysis, Finding, FindingSeverity } from '../../api/types';
 import { Badge } from '../../components/badge';
 import { Empty } from '../../components/states';
 import { containerLink } from '../../lib/links';
 
-const ORDER: Severity[] = ['critical', 'warning', 'info'];
+const ORDER: FindingSeverity[] = ['critical', 'warning', 'info'];
 const TONE = { critical: 'bad', warning: 'warn', info: 'info' } as const;
 
 export function sortFindings(findings: Finding[]): Finding[] {
@@ -40,7 +40,7 @@ export function FindingList({ findings, showContainer }: { findings: Finding[]; 
 }
 
 /** The analyzer's counts, unfolding into the list. */
-export function FindingsPanel({ findings, analyzedAt }: { findings: Finding[]; analyzedAt: string | null }) {
+export function FindingsPanel({ findings, analyzedAt }: ContainerAnalysis) {
   const [open, setOpen] = useState(false);
   const counts = ORDER.map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const).filter(([, n]) => n > 0);
   return (
@@ -48,7 +48,7 @@ export function FindingsPanel({ findings, analyzedAt }: { findings: Finding[]; a
       <button type="button" className="findings-toggle" aria-expanded={open} onClick={() => setOpen((value) => !value)}>
         <span className="findings-title">Analyzer findings</span>
         {counts.length === 0 ? <Badge tone="ok">none</Badge> : counts.map(([severity, n]) => <Badge key={severity} tone={TONE[severity]}>{`${n} ${severity}`}</Badge>)}
-        <span className="muted findings-when">{analyzedAt ? `analyzed ${new Date(analyzedAt).toLocaleTimeString()}` : ''}</span>
+        <span className="muted findings-when">analyzed {new Date(analyzedAt).toLocaleTimeString()}</span>
         <span className="chevron" aria-hidden="true">{open ? '▴' : '▾'}</span>
       </button>
       {open ? <FindingList findings={findings} showContainer /> : null}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { DatabaseTemplate, DockerHost, Engine, ManagedDatabase } from '../../api/types';
+import type { CreateDatabaseBody, DatabaseEngine, DatabaseTemplateSummary, DockerHostList, ManagedDatabase } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { Field, numberOrUndefined } from '../../components/field';
 import { ErrorBanner, Spinner } from '../../components/states';
@@ -9,10 +9,10 @@ import { useApi } from '../../lib/use-api';
 // the server's rule (DATABASE_NAME_PATTERN); it answers with the same words when this check is bypassed
 const NAME_PATTERN = '[a-z](?:[a-z0-9-]{0,30}[a-z0-9])';
 
-export function CreateDatabaseDialog({ templates, onClose, onCreated }: { templates: DatabaseTemplate[]; onClose: () => void; onCreated: (db: ManagedDatabase) => void }) {
-  const hosts = useApi<{ hosts: DockerHost[] }>('/api/docker/hosts');
+export function CreateDatabaseDialog({ templates, onClose, onCreated }: { templates: DatabaseTemplateSummary[]; onClose: () => void; onCreated: (db: ManagedDatabase) => void }) {
+  const hosts = useApi<DockerHostList>('/api/docker/hosts');
   const [name, setName] = useState('');
-  const [engine, setEngine] = useState<Engine | ''>(templates[0]?.engine ?? '');
+  const [engine, setEngine] = useState<DatabaseEngine | ''>(templates[0]?.engine ?? '');
   const [host, setHost] = useState('');
   const [hostPort, setHostPort] = useState('');
   const [schedule, setSchedule] = useState('');
@@ -24,13 +24,13 @@ export function CreateDatabaseDialog({ templates, onClose, onCreated }: { templa
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (busy || !engine) return;
-    const body: Record<string, unknown> = { name: name.trim(), engine };
-    if (host) body['host'] = host;
+    const body: CreateDatabaseBody = { name: name.trim(), engine };
+    if (host) body.host = host;
     const port = numberOrUndefined(hostPort);
-    if (port !== undefined) body['hostPort'] = port;
-    if (schedule.trim()) body['backupSchedule'] = schedule.trim();
+    if (port !== undefined) body.hostPort = port;
+    if (schedule.trim()) body.backupSchedule = schedule.trim();
     const keep = numberOrUndefined(retention);
-    if (keep !== undefined) body['backupRetention'] = keep;
+    if (keep !== undefined) body.backupRetention = keep;
     setBusy(true);
     setError(undefined);
     try {
@@ -50,7 +50,7 @@ export function CreateDatabaseDialog({ templates, onClose, onCreated }: { templa
           <input name="name" required autoFocus pattern={NAME_PATTERN} spellCheck={false} autoCapitalize="none" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field label="Engine">
-          <select name="engine" required value={engine} onChange={(e) => setEngine(e.target.value as Engine)}>
+          <select name="engine" required value={engine} onChange={(e) => setEngine(e.target.value as DatabaseEngine)}>
             {templates.map((t) => (
               <option key={t.engine} value={t.engine}>
                 {t.label} ({t.image})

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiPath } from '../../api/client';
-import type { Backup, ManagedDatabase, Restore } from '../../api/types';
+import type { Backup, BackupList, DeleteDatabaseBody, ManagedDatabase, Restore, RestoreDatabaseBody, RestoreList, UpdateDatabaseBody } from '../../api/types';
 import { StatusBadge } from '../../components/badge';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Field, numberOrUndefined } from '../../components/field';
@@ -22,9 +22,9 @@ function Schedule({ database, onChanged }: { database: ManagedDatabase; onChange
   const { run, busy } = useAction();
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    const body: Record<string, unknown> = { backupSchedule: schedule.trim() || null };
+    const body: UpdateDatabaseBody = { backupSchedule: schedule.trim() || null };
     const keep = numberOrUndefined(retention);
-    if (keep !== undefined) body['backupRetention'] = keep;
+    if (keep !== undefined) body.backupRetention = keep;
     void run(async () => {
       const saved = await api.patch<ManagedDatabase>(apiPath('databases', database.id), body);
       onChanged(saved);
@@ -51,8 +51,8 @@ export function DatabasePanel({ database, onChanged, onRemoved }: { database: Ma
   const isAdmin = useIsAdmin();
   const toast = useToast();
   const [backupPoll, setBackupPoll] = useState(false);
-  const backups = useApi<{ backups: Backup[] }>(apiPath('databases', database.id, 'backups'), { pollMs: backupPoll ? 2000 : 30_000 });
-  const restores = useApi<{ restores: Restore[] }>(apiPath('databases', database.id, 'restores'), { pollMs: backupPoll ? 2000 : 30_000 });
+  const backups = useApi<BackupList>(apiPath('databases', database.id, 'backups'), { pollMs: backupPoll ? 2000 : 30_000 });
+  const restores = useApi<RestoreList>(apiPath('databases', database.id, 'restores'), { pollMs: backupPoll ? 2000 : 30_000 });
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [removeVolume, setRemoveVolume] = useState(false);
@@ -193,7 +193,7 @@ export function DatabasePanel({ database, onChanged, onRemoved }: { database: Ma
           danger
           onClose={() => setRestoring(null)}
           onConfirm={async () => {
-            const restore = await api.post<Restore>(apiPath('databases', database.id, 'restore'), { backupId: restoring.id, confirm: database.name });
+            const restore = await api.post<Restore>(apiPath('databases', database.id, 'restore'), { backupId: restoring.id, confirm: database.name } satisfies RestoreDatabaseBody);
             restores.mutate((current) => ({ restores: [restore, ...(current?.restores ?? [])] }));
             setBackupPoll(true);
             setRestoring(null);
@@ -213,7 +213,7 @@ export function DatabasePanel({ database, onChanged, onRemoved }: { database: Ma
           danger
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
-            await api.delete(apiPath('databases', database.id), { confirm: database.name, removeVolume, removeBackups });
+            await api.delete(apiPath('databases', database.id), { confirm: database.name, removeVolume, removeBackups } satisfies DeleteDatabaseBody);
             setDeleting(false);
             toast.success(`Deleted ${database.name}.`);
             onRemoved();

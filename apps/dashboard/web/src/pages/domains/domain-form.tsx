@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, apiPath, ApiError } from '../../api/client';
-import type { DomainInput, DomainStatus } from '../../api/types';
+import type { DomainStatus, NewDomainBody } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { Field, numberOrUndefined } from '../../components/field';
 import { ErrorBanner, Spinner } from '../../components/states';
@@ -26,14 +26,14 @@ export function DomainForm({ domain, onClose, onSaved }: { domain?: DomainStatus
     event.preventDefault();
     if (busy) return;
     const typed = parseDomainInput(name);
-    const body: DomainInput = { name: typed.name, linkScan };
+    const body: NewDomainBody = { name: typed.name, linkScan };
     // "example.com:8443" pasted into the name fills an empty port
     const numbers = { port: numberOrUndefined(port) ?? typed.port ?? undefined, warnDays: numberOrUndefined(warnDays), criticalDays: numberOrUndefined(criticalDays) };
     for (const [key, value] of Object.entries(numbers)) if (value !== undefined) Object.assign(body, { [key]: value });
     if (path.trim()) body.path = path.trim().startsWith('/') ? path.trim() : `/${path.trim()}`;
     if (domain) {
       // send only what changed: an unchanged threshold shown from the defaults must not become an override
-      for (const key of Object.keys(body) as (keyof DomainInput)[]) if (body[key] === domain[key]) delete body[key];
+      for (const key of Object.keys(body) as (keyof NewDomainBody)[]) if (body[key] === domain[key]) delete body[key];
       if (Object.keys(body).length === 0) {
         onClose();
         return;

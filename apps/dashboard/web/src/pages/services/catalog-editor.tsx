@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../api/client';
-import type { Catalog, CatalogProblem } from '../../api/types';
+import type { Catalog, CatalogProblem, CatalogSourceBody } from '../../api/types';
 import { Dialog } from '../../components/dialog';
 import { ErrorBanner, Loading, Spinner } from '../../components/states';
 import { useToast } from '../../components/toast';
@@ -46,7 +46,7 @@ export function CatalogEditor({ onClose, onSaved }: { onClose: () => void; onSav
     setBusy(true);
     setSaveError(undefined);
     try {
-      const catalog = await api.put<Catalog>('/api/catalog/source', { yaml });
+      const catalog = await api.put<Catalog>('/api/catalog/source', { yaml } satisfies CatalogSourceBody);
       toast.success(`Catalog saved: ${catalog.entries.length} service(s).`);
       onSaved(catalog);
       onClose();
