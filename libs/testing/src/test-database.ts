@@ -51,9 +51,22 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** How long a drop waits for clients that are closing (a pool just ended) before forcing them out. */
+const CLOSING_GRACE_MS = 1000;
+
 async function dropDatabase(name: string): Promise<void> {
-  // FORCE terminates remaining connections (PostgreSQL 13+)
-  await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+  await withAdminClient(async (client) => {
+    // A pool's end() resolves before the server has seen every Terminate; forcing those
+    // connections out would hand their clients a FATAL error after their owner stopped listening.
+    const deadline = Date.now() + CLOSING_GRACE_MS;
+    for (;;) {
+      const open = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if ((open.rows[0]?.n ?? 0) === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // FORCE terminates remaining connections (PostgreSQL 13+)
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+  });
 }
 
 /** Creates a fresh, empty database on the test PostgreSQL server. */

@@ -51,10 +51,14 @@ describe('AlertService', () => {
   it('opens one alert per key, publishes opening, severity change and resolution once each', async () => {
     const alerts = service();
     const key = 'service:lifecycle';
+    // the relay publishes each row's latest revision: flushing between the
+    // transitions makes each one reach NATS before the next replaces it
     await alerts.raise(condition({ key, severity: 'warning' }));
     await alerts.raise(condition({ key, severity: 'warning' }));
     await alerts.raise(condition({ key, severity: 'warning', message: 'still refused' }));
+    await alerts.flush();
     await alerts.raise(condition({ key, severity: 'critical' }));
+    await alerts.flush();
     await alerts.resolve(key);
     await alerts.resolve(key);
     const published = await waitFor(async () => {
