@@ -6,7 +6,10 @@ import { DashboardCoreModule } from './core.module.js';
 import { DatabasesModule } from './databases/databases.module.js';
 import { DomainsModule } from './domains/domains.module.js';
 import { configureHttp, httpAdapterOptions } from './http-setup.js';
+import { GoogleModule } from './google/google.module.js';
+import { HomeAssistantModule } from './home-assistant/home-assistant.module.js';
 import { HostMetricsModule } from './host-metrics/host-metrics.module.js';
+import { JarvisModule } from './jarvis/jarvis.module.js';
 import { MonitorsModule } from './monitors/monitors.module.js';
 import { HeartbeatHandler } from './services/heartbeat.handler.js';
 import { ServiceDirectory } from './services/service-directory.js';
@@ -30,6 +33,9 @@ export const serviceSpec = defineService({
       HostMetricsModule,
       MonitorsModule,
       DomainsModule,
+      JarvisModule,
+      HomeAssistantModule,
+      GoogleModule,
       // last: its catch-all route serves the single-page UI for every other GET
       WebModule,
     ],

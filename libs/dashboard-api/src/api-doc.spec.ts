@@ -95,6 +95,8 @@ const shapes: [doc: string, type: string][] = [
   ['ManagedDatabase', 'ManagedDatabase'],
   ['Backup', 'Backup'],
   ['Restore', 'Restore'],
+  ['HomeAssistantState', 'HomeAssistantState'],
+  ['HaEntity', 'HaEntity'],
 ];
 
 const rows: [method: string, path: string, part: 'body' | 'answer', type: string][] = [

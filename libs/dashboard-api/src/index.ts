@@ -8,3 +8,6 @@ export type * from './services.js';
 export type * from './domains.js';
 export type * from './alerts.js';
 export type * from './databases.js';
+export type * from './home-assistant.js';
+export type * from './jarvis.js';
+export type * from './google.js';

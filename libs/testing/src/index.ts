@@ -20,3 +20,6 @@ export * from './sshd.js';
 export * from './certs.js';
 export * from './fakes/dns-fake.js';
 export * from './fakes/docker-fake-exec.js';
+export * from './fakes/home-assistant-fake.js';
+export * from './fakes/google-fake.js';
+export * from './fakes/openai-fake.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Module } from '@nestjs/common';
 import { ConfigError } from '@homelab/config';
-import { DOMAIN_COUNTS_SOURCE, DomainMonitoring, type AlertSink } from '@homelab/dashboard-monitors';
+import { DOMAIN_COUNTS_SOURCE, DomainChecker, DomainMonitoring, type AlertSink } from '@homelab/dashboard-monitors';
 import { ServiceRuntime } from '@homelab/platform';
 import { DASHBOARD_POOL, type Pool } from '../core.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
@@ -54,8 +54,15 @@ function readCaBundle(path: string | undefined): string[] | undefined {
         }),
     },
     { provide: DOMAIN_COUNTS_SOURCE, useExisting: DomainMonitoring },
+    {
+      // the same checks on demand, for Jarvis's check_domain tool: same resolver, timeout and trusted CAs
+      provide: DomainChecker,
+      inject: [DomainMonitoring, DASHBOARD_CONFIG],
+      useFactory: (monitoring: DomainMonitoring, config: DashboardConfig) =>
+        new DomainChecker({ resolver: monitoring.resolver, timeoutMs: config.MONITOR_TIMEOUT_MS, extraCa: readCaBundle(config.DOMAIN_CA_FILE) }),
+    },
     DomainsLifecycle,
   ],
-  exports: [DOMAIN_COUNTS_SOURCE],
+  exports: [DOMAIN_COUNTS_SOURCE, DomainChecker],
 })
 export class DomainsModule {}

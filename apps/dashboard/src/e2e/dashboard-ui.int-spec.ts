@@ -9,6 +9,7 @@ import { selfSignedCertificate, startDnsFake, startDockerFake, waitFor, type Dns
 import { HARNESS_ADMIN, HARNESS_VIEWER, startDashboard, type DashboardHarness } from '../testing/dashboard-harness.test-helpers.js';
 import { chartHasDrawnSeries, DESKTOP, fitsViewportWidth, launchChromium, PHONE, screenshot } from './browser.test-helpers.js';
 import { buildWebUi } from './build-ui.test-helpers.js';
+import { pageProblems, signIn } from './ui-session.test-helpers.js';
 
 /**
  * The dashboard's UI driven in Debian's Chromium against the whole service
@@ -31,8 +32,6 @@ const BAD_PORT_ENTRY = `  - name: Game box
     check:
       tcp: gamebox.lan:99999
 `;
-// reports what the Content-Security-Policy refused, from the first script on every page
-const CSP_PROBE = `document.addEventListener('securitypolicyviolation', (e) => window.__reportCsp(e.violatedDirective + ' ' + e.blockedURI));`;
 
 describe('dashboard UI in Chromium', () => {
   let workDir: string;
@@ -47,24 +46,11 @@ describe('dashboard UI in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
-  const cspViolations: string[] = [];
+  const { pageErrors, cspViolations, watch } = pageProblems();
 
   const url = (path: string): string => `${dash.url}${path}`;
   const nav = (label: string) => page.locator('#main-nav').getByRole('link', { name: label, exact: false });
   const containerRow = (name: string) => page.locator(`section[data-host="local"] tr[data-container="${name}"]`);
-
-  async function watch(target: Page): Promise<void> {
-    await target.exposeFunction('__reportCsp', (violation: string) => cspViolations.push(`${target.url()}: ${violation}`));
-    await target.addInitScript({ content: CSP_PROBE });
-    target.on('pageerror', (error) => pageErrors.push(error.message));
-  }
-
-  async function signIn(target: Page, credentials: { username: string; password: string }): Promise<void> {
-    await target.getByLabel('User name').fill(credentials.username);
-    await target.getByLabel('Password').fill(credentials.password);
-    await target.getByRole('button', { name: 'Sign in', exact: true }).click();
-  }
 
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'homelab-e2e-'));

@@ -17,6 +17,9 @@ const DomainsPage = lazy(() => import('./pages/domains-page'));
 const DatabasesPage = lazy(() => import('./pages/databases-page'));
 const AlertsPage = lazy(() => import('./pages/alerts-page'));
 const UsersPage = lazy(() => import('./pages/users-page'));
+const JarvisPage = lazy(() => import('./pages/jarvis-page'));
+const HomePage = lazy(() => import('./pages/home-page'));
+const GooglePage = lazy(() => import('./pages/google-page'));
 const NotFoundPage = lazy(() => import('./pages/not-found-page'));
 
 /** Signed-in pages: anyone else goes to the login page, and comes back after. */
@@ -65,6 +68,9 @@ function Routed() {
           <Route path="domains" element={<DomainsPage />} />
           <Route path="databases" element={<DatabasesPage />} />
           <Route path="alerts" element={<AlertsPage />} />
+          <Route path="jarvis/:conversationId?" element={<JarvisPage />} />
+          <Route path="home" element={<HomePage />} />
+          <Route path="google" element={<GooglePage />} />
           <Route
             path="users"
             element={

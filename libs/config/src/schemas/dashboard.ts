@@ -135,6 +135,59 @@ const databaseVariables = {
   DATABASE_BACKUP_RETENTION: variable(positiveInt(7, 1000), { description: 'Default number of backups kept per database.' }),
 };
 
+/** Jarvis, the AI operator: an OpenAI-compatible model; it acts only through jarvis-guard. */
+const jarvisVariables = {
+  JARVIS_MODEL_BASE_URL: variable(url(['http', 'https']).default('http://127.0.0.1:11434/v1'), {
+    description: 'OpenAI-compatible chat API Jarvis talks to: a local model server (Ollama, the default), OpenAI (`https://api.openai.com/v1`) or any compatible one.',
+  }),
+  JARVIS_MODEL: variable(z.string().trim().min(1).max(200).default('llama3.1'), {
+    description: 'Model name the chat API is asked for (it must support tool calls).',
+  }),
+  JARVIS_MODEL_API_KEY: variable(z.string().min(1).optional(), {
+    description: 'API key for the chat API (OpenAI and other hosted ones; a local Ollama needs none).',
+    sensitive: true,
+  }),
+  JARVIS_MODEL_TIMEOUT_MS: variable(positiveInt(120_000, 600_000), { description: 'Longest wait for one model reply.' }),
+  JARVIS_MAX_TOOL_ROUNDS: variable(positiveInt(8, 50), {
+    description: 'Tool calls Jarvis may chain for one question before it must answer.',
+  }),
+  JARVIS_APPROVAL_WAIT_MS: variable(positiveInt(15 * 60_000, 24 * 3_600_000), {
+    description: 'How long Jarvis waits for a human to approve a command before it gives up (the guard expires the approval too).',
+  }),
+};
+
+/** Home Assistant (WebSocket API). */
+const homeAssistantVariables = {
+  HOME_ASSISTANT_URL: variable(url(['http', 'https']).optional(), {
+    description: 'Home Assistant\'s address; enables the Home panel and Jarvis\'s home tools.',
+    example: 'http://homeassistant.local:8123',
+  }),
+  HOME_ASSISTANT_TOKEN: variable(z.string().min(1).optional(), {
+    description: 'A long-lived access token of a Home Assistant user (Profile → Security).',
+    sensitive: true,
+  }),
+};
+
+/** Google Calendar, Gmail and Drive (OAuth). */
+const googleVariables = {
+  GOOGLE_CLIENT_ID: variable(z.string().min(1).optional(), {
+    description: 'OAuth client id (Google Cloud console, type "Web application"); enables the Google panel.',
+  }),
+  GOOGLE_CLIENT_SECRET: variable(z.string().min(1).optional(), { description: 'OAuth client secret.', sensitive: true }),
+  GOOGLE_API_ROOT_URL: variable(url(['http', 'https']).default('https://www.googleapis.com/'), {
+    description: 'Root of Google\'s APIs (Calendar, Gmail, Drive); changed only to point at a test double.',
+  }),
+  GOOGLE_OAUTH_URL: variable(url(['http', 'https']).default('https://accounts.google.com/o/oauth2/v2/auth'), {
+    description: 'Google\'s OAuth consent page; changed only to point at a test double.',
+  }),
+  GOOGLE_TOKEN_URL: variable(url(['http', 'https']).default('https://oauth2.googleapis.com/token'), {
+    description: 'Google\'s OAuth token endpoint; changed only to point at a test double.',
+  }),
+  GOOGLE_REVOKE_URL: variable(url(['http', 'https']).default('https://oauth2.googleapis.com/revoke'), {
+    description: 'Google\'s token revocation endpoint; changed only to point at a test double.',
+  }),
+};
+
 export const dashboardConfig = z.object({
   ...commonVariables('dashboard'),
   SERVICES_HEALTH_TIMEOUT_MS: variable(positiveInt(2000, 30_000), {
@@ -149,4 +202,7 @@ export const dashboardConfig = z.object({
   ...monitorVariables,
   ...domainVariables,
   ...databaseVariables,
+  ...jarvisVariables,
+  ...homeAssistantVariables,
+  ...googleVariables,
 });

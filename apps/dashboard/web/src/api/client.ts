@@ -46,8 +46,8 @@ export interface RequestOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-async function send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function send(method: string, path: string, body: unknown, options: RequestOptions, accept = 'application/json'): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
@@ -106,15 +106,21 @@ function refreshCsrfToken(): Promise<boolean> {
   return csrfRefresh;
 }
 
-/** Calls the dashboard API; resolves with the JSON answer (undefined for 204) or rejects with an {@link ApiError}. */
-export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  let response = await send(method, path, body, options);
+/** Sends once more after a rotated CSRF token was fetched; a 401 ends the session; anything but 2xx rejects. */
+async function sendChecked(method: string, path: string, body: unknown, options: RequestOptions, accept?: string): Promise<Response> {
+  let response = await send(method, path, body, options, accept);
   if (response.status === 403 && !SAFE_METHODS.has(method)) {
     const error = await toError(response.clone());
-    if (error.code === 'CSRF_INVALID' && (await refreshCsrfToken())) response = await send(method, path, body, options);
+    if (error.code === 'CSRF_INVALID' && (await refreshCsrfToken())) response = await send(method, path, body, options, accept);
   }
   if (response.status === 401 && !options.expectUnauthorized) notifyUnauthorized();
   if (!response.ok) throw await toError(response);
+  return response;
+}
+
+/** Calls the dashboard API; resolves with the JSON answer (undefined for 204) or rejects with an {@link ApiError}. */
+export async function request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const response = await sendChecked(method, path, body, options);
   if (response.status === 204 || response.status === 205) return undefined as T;
   const text = await response.text();
   if (text === '') return undefined as T;
@@ -123,6 +129,19 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   } catch {
     throw new ApiError(response.status, 'BAD_RESPONSE', 'The dashboard sent an answer that is not JSON.');
   }
+}
+
+/**
+ * POSTs `body` and resolves with the open answer of a `text/event-stream`
+ * route (EventSource cannot POST), or rejects with an {@link ApiError} as
+ * {@link request} does (a refusal such as 409 answers JSON before any stream).
+ */
+export async function openEventStream(path: string, body: unknown, options: RequestOptions = {}): Promise<Response> {
+  const response = await sendChecked('POST', path, body, options, 'text/event-stream');
+  if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    throw new ApiError(response.status, 'BAD_RESPONSE', 'The dashboard answered without a stream.');
+  }
+  return response;
 }
 
 export const api = {

@@ -17,12 +17,15 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: '/', label: 'Overview' },
+  { to: '/jarvis', label: 'Jarvis' },
   { to: '/containers', label: 'Containers' },
   { to: '/host', label: 'Host metrics' },
   { to: '/services', label: 'Services' },
   { to: '/domains', label: 'Domains' },
   { to: '/databases', label: 'Databases' },
   { to: '/alerts', label: 'Alerts' },
+  { to: '/home', label: 'Home Assistant' },
+  { to: '/google', label: 'Google' },
   { to: '/users', label: 'Users', adminOnly: true },
 ];
 

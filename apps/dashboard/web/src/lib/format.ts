@@ -42,6 +42,15 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+/** "14:05" (minutes and seconds), "1:02:03" past an hour. */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}
+
 /** "3 min ago", "in 2 h"; relative to `now`. */
 export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'never';
