@@ -77,6 +77,8 @@ describe('Home Assistant and Google panels in Chromium', () => {
         DASHBOARD_WEB_DIR: webDir,
         HTTP_PORT: String(port),
         DASHBOARD_PUBLIC_URL: publicUrl,
+        // a revocation at Google shows at the next page load, not a minute later
+        GOOGLE_CACHE_MS: '1',
         DATA_ENCRYPTION_KEYS: `e2e:${randomBytes(32).toString('base64')}`,
         HOME_ASSISTANT_URL: ha.url,
         HOME_ASSISTANT_TOKEN: token,

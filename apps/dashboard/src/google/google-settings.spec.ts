@@ -8,6 +8,7 @@ const defaults = {
   GOOGLE_OAUTH_URL: 'https://accounts.google.com/o/oauth2/v2/auth',
   GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com/token',
   GOOGLE_REVOKE_URL: 'https://oauth2.googleapis.com/revoke',
+  GOOGLE_CACHE_MS: 60_000,
 };
 
 function config(extra: Record<string, string>): DashboardConfig {
@@ -21,8 +22,10 @@ describe('readGoogleSettings', () => {
     expect(() => readGoogleSettings(config({ GOOGLE_CLIENT_SECRET: 'secret' }))).toThrow(/GOOGLE_CLIENT_ID/);
   });
 
-  it('gives the API root a trailing slash', () => {
-    expect(readGoogleSettings(config({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }))?.apiRootUrl).toBe('https://www.googleapis.com/');
+  it('gives the API root a trailing slash and passes the cache time on', () => {
+    const settings = readGoogleSettings(config({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' }));
+    expect(settings?.apiRootUrl).toBe('https://www.googleapis.com/');
+    expect(settings?.cacheTtlMs).toBe(60_000);
   });
 });
 

@@ -17,6 +17,7 @@ export function readGoogleSettings(config: DashboardConfig): GoogleSettings | un
     oauthUrl: config.GOOGLE_OAUTH_URL,
     tokenUrl: config.GOOGLE_TOKEN_URL,
     revokeUrl: config.GOOGLE_REVOKE_URL,
+    cacheTtlMs: config.GOOGLE_CACHE_MS,
   };
 }
 

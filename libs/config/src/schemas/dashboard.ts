@@ -174,6 +174,9 @@ const googleVariables = {
     description: 'OAuth client id (Google Cloud console, type "Web application"); enables the Google panel.',
   }),
   GOOGLE_CLIENT_SECRET: variable(z.string().min(1).optional(), { description: 'OAuth client secret.', sensitive: true }),
+  GOOGLE_CACHE_MS: variable(positiveInt(60_000, 3_600_000), {
+    description: 'How long a Calendar, Gmail or Drive answer is reused by the panel and Jarvis before Google is asked again.',
+  }),
   GOOGLE_API_ROOT_URL: variable(url(['http', 'https']).default('https://www.googleapis.com/'), {
     description: 'Root of Google\'s APIs (Calendar, Gmail, Drive); changed only to point at a test double.',
   }),
