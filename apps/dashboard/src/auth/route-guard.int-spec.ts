@@ -23,9 +23,22 @@ const PUBLIC_API_ROUTES = new Set([
   'HEAD /api/auth/oidc/login',
   'GET /api/auth/oidc/callback',
   'HEAD /api/auth/oidc/callback',
+  // Google's redirect is cross-site, so the SameSite=Strict session cookie is not sent: the
+  // sealed, Lax state cookie set by the admin's GET /api/google/connect authenticates it
+  'GET /api/google/callback',
+  'HEAD /api/google/callback',
 ]);
-/** Changes a viewer may make: to their own session and password only. */
-const VIEWER_WRITES = new Set(['POST /api/auth/logout', 'POST /api/auth/password']);
+/** Changes a viewer may make: to their own session, password and Jarvis conversations only. */
+const VIEWER_WRITES = new Set([
+  'POST /api/auth/logout',
+  'POST /api/auth/password',
+  // viewers chat with Jarvis in their own conversations (reading tools only; run_command is for admins)
+  'POST /api/jarvis/conversations',
+  'PATCH /api/jarvis/conversations/:id',
+  'DELETE /api/jarvis/conversations/:id',
+  'POST /api/jarvis/conversations/:id/messages',
+  'POST /api/jarvis/conversations/:id/stop',
+]);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
 
