@@ -97,6 +97,15 @@ const shapes: [doc: string, type: string][] = [
   ['Restore', 'Restore'],
   ['HomeAssistantState', 'HomeAssistantState'],
   ['HaEntity', 'HaEntity'],
+  ['JarvisStatus', 'JarvisStatus'],
+  ['Conversation', 'Conversation'],
+  ['ChatMessage', 'ChatMessage'],
+  ['ToolCall', 'ToolCall'],
+  ['ToolApproval', 'ToolApproval'],
+  ['GoogleStatus', 'GoogleStatus'],
+  ['CalendarEvent', 'CalendarEvent'],
+  ['MailSummary', 'MailSummary'],
+  ['DriveFile', 'DriveFile'],
 ];
 
 const rows: [method: string, path: string, part: 'body' | 'answer', type: string][] = [
@@ -135,6 +144,13 @@ const rows: [method: string, path: string, part: 'body' | 'answer', type: string
   ['GET', '/api/databases/:id/backups', 'answer', 'BackupList'],
   ['POST', '/api/databases/:id/restore', 'body', 'RestoreDatabaseBody'],
   ['GET', '/api/databases/:id/restores', 'answer', 'RestoreList'],
+  ['GET', '/api/jarvis/conversations', 'answer', 'ConversationList'],
+  ['POST', '/api/jarvis/conversations', 'body', 'NewConversationBody'],
+  ['PATCH', '/api/jarvis/conversations/:id', 'body', 'UpdateConversationBody'],
+  ['POST', '/api/jarvis/conversations/:id/messages', 'body', 'SendMessageBody'],
+  ['GET', '/api/google/calendar?days=7', 'answer', 'CalendarEventList'],
+  ['GET', '/api/google/gmail', 'answer', 'GmailSummary'],
+  ['GET', '/api/google/drive', 'answer', 'DriveFileList'],
 ];
 
 describe('docs/dashboard-api.md and @homelab/dashboard-api', () => {
