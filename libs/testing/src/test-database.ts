@@ -79,6 +79,35 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   return { name, url: urlForDatabase(databaseUrl(), name), drop: () => dropDatabase(name) };
 }
 
+export interface PooledTestDatabase {
+  db: TestDatabase;
+  pool: pg.Pool;
+  /** Ends the pool, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database, prepared by `prepare` (e.g. `(url) => applyMigrations({ connectionString: url, migrationsDir })`),
+ * with a pool on it. The pool ignores the errors of idle clients that the drop terminates.
+ */
+export async function createPooledTestDatabase(
+  label: string,
+  options: { prepare?: (url: string) => Promise<unknown>; max?: number } = {},
+): Promise<PooledTestDatabase> {
+  const db = await createTestDatabase(label);
+  await options.prepare?.(db.url);
+  const pool = new pg.Pool({ connectionString: db.url, max: options.max ?? 6 });
+  pool.on('error', () => undefined);
+  return {
+    db,
+    pool,
+    close: async () => {
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
 /**
  * Drops databases made by {@link createTestDatabase} more than `olderThanMs`
  * ago (left behind by crashed runs). Returns the names dropped.

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { deriveOAuthStateKey, UsersRepository } from '@homelab/auth';
 import { applyMigrations } from '@homelab/database';
 import { DataCipher, parseKeyRing } from '@homelab/secrets';
-import { createTestDatabase, type GoogleFake, type TestDatabase } from '@homelab/testing';
+import { createPooledTestDatabase, type GoogleFake, type TestDatabase } from '@homelab/testing';
 import { createLogger, type Logger } from '@homelab/tracing';
 import { GoogleService, type GoogleServiceOptions } from '../google.service.js';
 import type { GoogleSettings } from '../google-settings.js';
@@ -40,18 +40,8 @@ export interface GoogleTestDatabase {
 }
 
 /** A fresh database with the dashboard's migrations. */
-export async function googleTestDatabase(): Promise<GoogleTestDatabase> {
-  const db = await createTestDatabase('google');
-  await applyMigrations({ connectionString: db.url, migrationsDir });
-  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  return {
-    db,
-    pool,
-    close: async () => {
-      await pool.end();
-      await db.drop();
-    },
-  };
+export function googleTestDatabase(): Promise<GoogleTestDatabase> {
+  return createPooledTestDatabase('google', { prepare: (url) => applyMigrations({ connectionString: url, migrationsDir }) });
 }
 
 /** An account row (the dashboard's login accounts), returning its id. */

@@ -1,24 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '@homelab/database';
-import { createTestDatabase, type TestDatabase } from '@homelab/testing';
+import { createPooledTestDatabase, type TestDatabase } from '@homelab/testing';
 import type { HostSample } from '../host-sample.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../../apps/dashboard/prisma/migrations', import.meta.url));
 
 /** A fresh database with the dashboard's migrations applied, and a pool on it. */
 export async function metricsDatabase(label: string): Promise<{ database: TestDatabase; pool: pg.Pool; close(): Promise<void> }> {
-  const database = await createTestDatabase(label);
-  await applyMigrations({ connectionString: database.url, migrationsDir });
-  const pool = new pg.Pool({ connectionString: database.url, max: 6 });
-  return {
-    database,
-    pool,
-    close: async () => {
-      await pool.end();
-      await database.drop();
-    },
-  };
+  const { db, pool, close } = await createPooledTestDatabase(label, { prepare: (url) => applyMigrations({ connectionString: url, migrationsDir }) });
+  return { database: db, pool, close };
 }
 
 /** A complete synthetic sample; `overrides` set what a test looks at. */

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { applyMigrations } from '@homelab/database';
 import { createLogger, type Logger } from '@homelab/tracing';
-import { createTestDatabase, type TestDatabase } from '@homelab/testing';
+import { createPooledTestDatabase, type TestDatabase } from '@homelab/testing';
 import type { ToolUser } from '../tools/jarvis-tool.js';
 
 const migrationsDir = fileURLToPath(new URL('../../../../apps/dashboard/prisma/migrations', import.meta.url));
@@ -17,20 +17,14 @@ export interface JarvisTestDatabase {
 
 /** A fresh database with the dashboard's migrations (Jarvis's tables and app_user). */
 export async function jarvisTestDatabase(label = 'jarvis'): Promise<JarvisTestDatabase> {
-  const db = await createTestDatabase(label);
-  await applyMigrations({ connectionString: db.url, migrationsDir });
-  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
+  const { db, pool, close } = await createPooledTestDatabase(label, { prepare: (url) => applyMigrations({ connectionString: url, migrationsDir }) });
   return {
     db,
     pool,
+    close,
     user: async (username, role = 'admin') => {
       const { rows } = await pool.query<{ id: string }>(`INSERT INTO app_user (username, role, provider, password_hash) VALUES ($1, $2, 'local', 'not-a-real-hash') RETURNING id`, [username, role]);
       return { id: (rows[0] as { id: string }).id, username, role };
-    },
-    close: async () => {
-      await pool.end();
-      await db.drop();
     },
   };
 }

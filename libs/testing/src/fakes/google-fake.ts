@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './http-helpers.js';
 
 /** An event of the fake's primary calendar, in Calendar v3's shape (`start.dateTime` or, all day, `start.date`). */
 export interface GoogleFakeEvent {
@@ -158,11 +159,6 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /** Errors of the OAuth endpoints: `{ error, error_description }`. */
 function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
   sendJson(res, status, { error, error_description: description });
@@ -200,24 +196,6 @@ function unauthenticated(res: ServerResponse): void {
 function insufficientScope(res: ServerResponse): void {
   apiError(res, 403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
     'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"',
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
   });
 }
 
@@ -447,7 +425,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return oauthError(res, 400, 'invalid_request', 'Invalid content type');
     }
-    const body = new URLSearchParams(await readBody(req));
+    const body = new URLSearchParams(await readBody(req, MAX_BODY_BYTES));
     if (!clientAuthenticated(req, body)) return oauthError(res, 401, 'invalid_client', 'Unauthorized');
     switch (body.get('grant_type')) {
       case 'authorization_code':
@@ -461,7 +439,7 @@ export async function startGoogleFake(options: GoogleFakeOptions): Promise<Googl
 
   const revoke = async (req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST' && req.method !== 'GET') return oauthError(res, 405, 'invalid_request', 'POST required');
-    const body = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
+    const body = req.method === 'POST' ? new URLSearchParams(await readBody(req, MAX_BODY_BYTES)) : new URLSearchParams();
     const value = url.searchParams.get('token') ?? body.get('token') ?? '';
     const grant = accessTokens.get(value)?.grant ?? grants.find((candidate) => candidate.refreshToken === value);
     if (grant === undefined || grant.revoked) return oauthError(res, 400, 'invalid_token', 'Token expired or revoked');

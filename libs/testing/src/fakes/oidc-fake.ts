@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './http-helpers.js';
 
 export interface OidcFakeUser {
   sub: string;
@@ -92,11 +93,6 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 function oauthError(res: ServerResponse, status: number, error: string, description: string): void {
   const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Basic realm="oidc-fake"' } : {};
   sendJson(res, status, { error, error_description: description }, headers);
@@ -105,24 +101,6 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
 function redirect(res: ServerResponse, location: URL): void {
   res.writeHead(302, { location: location.href, 'cache-control': 'no-store' });
   res.end();
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function userClaims(user: OidcFakeUser): Record<string, unknown> {
@@ -280,7 +258,7 @@ export async function startOidcFake(options: OidcFakeOptions): Promise<OidcFake>
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return oauthError(res, 400, 'invalid_request', 'form-encoded body required');
     }
-    const body = new URLSearchParams(await readBody(req));
+    const body = new URLSearchParams(await readBody(req, MAX_BODY_BYTES));
     const clientId = authenticateClient(req, body, res);
     if (clientId === undefined) return;
     if (body.get('grant_type') !== 'authorization_code') return oauthError(res, 400, 'unsupported_grant_type', 'authorization_code only');

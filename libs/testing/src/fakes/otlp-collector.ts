@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './http-helpers.js';
 
 export interface CollectedSpan {
   service: string;
@@ -22,12 +23,6 @@ interface OtlpJson {
     resource?: { attributes?: { key: string; value?: { stringValue?: string } }[] };
     scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string; kind?: number }[] }[];
   }[];
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A fake OpenTelemetry collector: accepts OTLP/HTTP JSON trace exports and keeps the spans. */
