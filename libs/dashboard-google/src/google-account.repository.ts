@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '@homelab/database';
 
 /** The `google_account` row: the one Google account of this installation. Secrets are DataCipher tokens, never plain. */
 export interface GoogleAccountRecord {
@@ -80,19 +81,10 @@ export class GoogleAccountRepository {
    * the token queue here, and each finds the token the one before it stored.
    */
   async withLockedAccount<T>(work: (account: GoogleAccountRecord | null, client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<Row>(`SELECT ${COLUMNS} FROM google_account WHERE id = $1 FOR UPDATE`, [ACCOUNT_ID]);
-      const result = await work(rows[0] === undefined ? null : toRecord(rows[0]), client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return work(rows[0] === undefined ? null : toRecord(rows[0]), client);
+    });
   }
 
   /** Stores a fresh connection, replacing any earlier one; returns the earlier one (to revoke its token). */

@@ -19,3 +19,4 @@ export { createPool, createPrismaPgAdapter, pingDatabase, type PoolOptions } fro
 export type { DatabaseTarget } from './pool/database-target.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
 export { JobLease } from './pool/job-lease.js';
+export { withTransaction } from './pool/transaction.js';
