@@ -23,7 +23,10 @@ export async function incrementBucket(pool: pg.Pool, key: string, timeWindowMs: 
      on conflict (key) do update set
        hits = case when b.reset_at <= now() then 1 else b.hits + 1 end,
        reset_at = case when b.reset_at <= now() then excluded.reset_at else b.reset_at end
-     returning hits, round(extract(epoch from (reset_at - now())) * 1000)::bigint as ttl_ms`,
+     returning hits,
+       -- now() is when this statement's transaction began: one that waited on a concurrent insert
+       -- sees a window opened after it began, so the raw difference can exceed the window
+       least(round(extract(epoch from (reset_at - now())) * 1000), $2::double precision)::bigint as ttl_ms`,
     [key, timeWindowMs],
   );
   const row = result.rows[0];
