@@ -26,6 +26,8 @@ export interface JarvisOptions {
   /** How long a conversation's turn counts as alive without a heartbeat. Default 30 s. */
   staleTurnMs?: number;
   statusCacheMs?: number;
+  /** Removes known secret values from tool results (the secrets redactor). */
+  redact?: (text: string) => string;
 }
 
 /** Everything Jarvis is made of, wired once. */
@@ -57,6 +59,7 @@ export function createJarvis(options: JarvisOptions): Jarvis {
     logger,
     maxToolRounds: options.maxToolRounds,
     onModelUnavailable: () => probe.invalidate(),
+    ...(options.redact === undefined ? {} : { redact: options.redact }),
     ...options.engine,
   });
   const service = new JarvisService({ repository, engine, probe, registry, approvals });

@@ -31,12 +31,14 @@ describe('Jarvis API', () => {
   let viewer: ApiClient;
   let adminChat: ChatSession;
 
+  // a sensitive variable: read through the secret store, so registered with the redactor
+  const apiKey = `sk-test-${'0123456789abcdef'.repeat(2)}`;
   const newConversation = async (client: ApiClient = admin, body: object = {}) => (await client.post('/api/jarvis/conversations', body)).json<Conversation>();
 
   beforeAll(async () => {
-    model = await startOpenAiFake({ models: ['fake-model'] });
+    model = await startOpenAiFake({ models: ['fake-model'], apiKey });
     docker = await startDockerFake();
-    docker.seedContainer({ name: 'web', image: 'nginx:1.27', logs: [{ stream: 'stdout', line: 'GET / 200' }, { stream: 'stderr', line: 'upstream timed out' }] });
+    docker.seedContainer({ name: 'web', image: 'nginx:1.27', logs: [{ stream: 'stdout', line: `GET / 200 key=${apiKey}` }, { stream: 'stderr', line: 'upstream timed out' }] });
     docker.seedContainer({ name: 'old', image: 'alpine:3.20', running: false });
     dns = await startDnsFake({ 'site.homelab.test': { A: ['127.0.0.1'] } });
     site = createServer(await selfSignedCertificate('site.homelab.test'), (_req, res) => res.writeHead(200).end('ok'));
@@ -46,6 +48,7 @@ describe('Jarvis API', () => {
       env: {
         JARVIS_MODEL_BASE_URL: model.baseUrl,
         JARVIS_MODEL: 'fake-model',
+        JARVIS_MODEL_API_KEY: apiKey,
         DOCKER_HOSTS: `local=unix://${docker.socketPath}`,
         DNS_SERVERS: dns.server,
         MONITOR_TIMEOUT_MS: '3000',
@@ -127,6 +130,11 @@ describe('Jarvis API', () => {
     expect(containers).toMatchObject({ status: 'done', result: { total: 1, containers: [{ name: 'web', state: 'running' }] } });
     expect(logs).toMatchObject({ status: 'done', summary: '2 lines of web' });
     expect((logs?.result as { lines: string[] }).lines[1]).toMatch(/\[err\] upstream timed out$/);
+    // a secret of the dashboard printed in a log reaches neither the chat nor the model
+    expect((logs?.result as { lines: string[] }).lines[0]).toMatch(/GET \/ 200 key=\[REDACTED\]$/);
+    const toolMessages = model.requests.at(-1)?.messages.filter((m) => m.role === 'tool').map((m) => m.content ?? '') ?? [];
+    expect(toolMessages.join('\n')).toContain('key=[REDACTED]');
+    expect(JSON.stringify(model.requests.map((r) => r.messages))).not.toContain(apiKey);
     expect(metrics).toMatchObject({ status: 'done', result: { current: { cpuPercent: expect.any(Number) } } });
     expect(domain).toMatchObject({ status: 'done', result: { status: 'down', dns: { addresses: ['127.0.0.1'] }, tls: { authorized: false } } });
     expect(badDomain).toMatchObject({ status: 'failed', result: { code: 'INVALID_HOSTNAME' } });

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { createJarvis, JarvisService, JarvisToolRegistry, type Jarvis } from '@homelab/jarvis';
 import { ServiceRuntime } from '@homelab/platform';
+import { redactor } from '@homelab/secrets';
 import { DASHBOARD_POOL, type Pool } from '../core.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
 import { JARVIS } from './jarvis.tokens.js';
@@ -27,6 +28,8 @@ export const jarvisProviders: Provider[] = [
         },
         maxToolRounds: config.JARVIS_MAX_TOOL_ROUNDS,
         approvalWaitMs: config.JARVIS_APPROVAL_WAIT_MS,
+        // the dashboard's own secrets (database and NATS passwords, keys…) never reach the model
+        redact: (text) => redactor.redact(text),
       }),
   },
   { provide: JarvisService, inject: [JARVIS], useFactory: (jarvis: Jarvis) => jarvis.service },

@@ -26,6 +26,11 @@ export interface JarvisEngineOptions {
   now?: () => Date;
   /** Called when a turn could not reach the model (e.g. to forget a cached "reachable"). */
   onModelUnavailable?: () => void;
+  /**
+   * Removes known secret values from tool results before the model, the database or the chat see
+   * them (a container's log or a command's output may print a password). Default: nothing removed.
+   */
+  redact?: (text: string) => string;
 }
 
 export class JarvisShuttingDownError extends DomainError {
@@ -57,6 +62,7 @@ export class JarvisEngine {
       flushMs: options.flushMs ?? 500,
       now: options.now ?? (() => new Date()),
       onModelUnavailable: options.onModelUnavailable,
+      redact: options.redact ?? ((text) => text),
     };
   }
 

@@ -75,3 +75,20 @@ export async function runTool(registry: JarvisToolRegistry, call: ToolInvocation
     return failure('TOOL_FAILED', `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/** The outcome with known secret values removed from its summary and result (matched in the result's JSON form). */
+export function redactOutcome(outcome: ToolOutcome, redact: (text: string) => string): ToolOutcome {
+  const summary = redact(outcome.summary);
+  const json = JSON.stringify(outcome.result);
+  if (json === undefined) return { ...outcome, summary };
+  const cleaned = redact(json);
+  if (cleaned === json) return summary === outcome.summary ? outcome : { ...outcome, summary };
+  let result: unknown;
+  try {
+    result = JSON.parse(cleaned) as unknown;
+  } catch {
+    // a replacement broke the JSON (a secret spanning its syntax): keep the redacted text itself
+    result = cleaned;
+  }
+  return { ...outcome, summary, result };
+}

@@ -12,7 +12,7 @@ import { toolDefinition } from '../tools/tool-schema.js';
 import { toModelMessages } from './history.js';
 import { systemPrompt } from './system-prompt.js';
 import { failure, modelContentOf, type ToolOutcome } from './tool-outcome.js';
-import { runTool, storedArguments } from './tool-runner.js';
+import { redactOutcome, runTool, storedArguments } from './tool-runner.js';
 import { TurnHandle } from './turn-handle.js';
 
 /** `ToolProgress.kind` a tool reports when its command waits for a human, and when the human decided. */
@@ -44,6 +44,7 @@ export interface TurnDependencies {
   flushMs: number;
   now: () => Date;
   onModelUnavailable?: (() => void) | undefined;
+  redact: (text: string) => string;
 }
 
 export interface TurnInput {
@@ -227,7 +228,7 @@ export class Turn {
     } else if (exhausted) {
       outcome = failure('TOOL_ROUNDS_EXHAUSTED', `Not run: Jarvis may chain at most ${this.deps.maxToolRounds} rounds of tool calls for one question`);
     } else {
-      outcome = await runTool(this.deps.registry, call, this.toolContext(record));
+      outcome = redactOutcome(await runTool(this.deps.registry, call, this.toolContext(record)), this.deps.redact);
     }
     await this.writes;
     const waited = record.status === 'awaiting_approval';
