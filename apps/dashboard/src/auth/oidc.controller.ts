@@ -7,7 +7,8 @@ import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 import { AuthService } from './auth.service.js';
 import { OidcFailed, OidcLoginService } from './oidc-login.service.js';
 import { sessionOf } from './request-auth.js';
-import { clearPreLoginCookie, preLoginCookieOf, setPreLoginCookie, setSessionCookie } from './session-cookie.js';
+import { callbackQuery, redirectUncached } from './redirect-flow.js';
+import { OIDC_PRELOGIN_COOKIE, setSessionCookie } from './session-cookie.js';
 
 /** Browser navigations, so every outcome is a redirect: to the provider, home, or the login page with an error code. */
 @Controller('api/auth/oidc')
@@ -24,8 +25,8 @@ export class OidcController {
   async login(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
       const { url, cookie } = await this.oidc.begin();
-      setPreLoginCookie(request, reply, this.settings, cookie);
-      await reply.header('cache-control', 'no-store').redirect(url, 302);
+      OIDC_PRELOGIN_COOKIE.set(request, reply, this.settings, cookie);
+      await redirectUncached(reply, url);
     } catch (error) {
       await this.fail(reply, error);
     }
@@ -34,14 +35,13 @@ export class OidcController {
   @Get('callback')
   @Public()
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const cookie = preLoginCookieOf(request);
-    clearPreLoginCookie(request, reply, this.settings);
+    const cookie = OIDC_PRELOGIN_COOKIE.read(request);
+    OIDC_PRELOGIN_COOKIE.clear(request, reply, this.settings);
     try {
-      const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
-      const user = await this.oidc.complete(query, cookie);
+      const user = await this.oidc.complete(callbackQuery(request), cookie);
       const result = await this.auth.startSession(request, user, sessionOf(request));
       setSessionCookie(request, reply, this.settings, result.token);
-      await reply.header('cache-control', 'no-store').redirect('/', 302);
+      await redirectUncached(reply, '/');
     } catch (error) {
       await this.fail(reply, error);
     }
@@ -51,6 +51,6 @@ export class OidcController {
     const failure = error instanceof OidcFailed ? error.failure : 'oidc_unavailable';
     const cause = error instanceof OidcFailed ? error.cause : error;
     this.logger.warn({ err: cause, failure }, 'Single sign-on failed');
-    await reply.header('cache-control', 'no-store').redirect(`/login?error=${failure}`, 302);
+    await redirectUncached(reply, `/login?error=${failure}`);
   }
 }

@@ -6,9 +6,10 @@ import { GoogleConnectError, GoogleService, type GoogleConnectFailure } from '@h
 import { LOGGER } from '@homelab/platform';
 import { redactor } from '@homelab/secrets';
 import type { Logger } from '@homelab/tracing';
+import { callbackQuery, redirectUncached, type CookiePolicy } from '../auth/redirect-flow.js';
 import { addressOf, CurrentUser } from '../auth/request-auth.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../dashboard-config.js';
-import { clearPendingCookie, pendingCookieOf, setPendingCookie, type CookiePolicy } from './google-cookie.js';
+import { GOOGLE_PENDING_COOKIE } from './google-cookie.js';
 import { googleRedirectUri } from './google-settings.js';
 
 /**
@@ -39,8 +40,8 @@ export class GoogleController {
     try {
       if (user === undefined) throw new GoogleConnectError('not_admin', 'No logged-in admin');
       const { url, cookie } = await this.google.beginConnect(user.id, this.redirectUri(request));
-      setPendingCookie(request, reply, this.cookiePolicy, cookie);
-      await reply.header('cache-control', 'no-store').redirect(url, 302);
+      GOOGLE_PENDING_COOKIE.set(request, reply, this.cookiePolicy, cookie);
+      await redirectUncached(reply, url);
     } catch (error) {
       await this.fail(reply, error);
     }
@@ -50,12 +51,11 @@ export class GoogleController {
   @Get('callback')
   @Public()
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const cookie = pendingCookieOf(request);
-    clearPendingCookie(request, reply, this.cookiePolicy);
+    const cookie = GOOGLE_PENDING_COOKIE.read(request);
+    GOOGLE_PENDING_COOKIE.clear(request, reply, this.cookiePolicy);
     try {
-      const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
-      await this.google.completeConnect(query, cookie);
-      await reply.header('cache-control', 'no-store').redirect('/google', 302);
+      await this.google.completeConnect(callbackQuery(request), cookie);
+      await redirectUncached(reply, '/google');
     } catch (error) {
       await this.fail(reply, error);
     }
@@ -102,6 +102,6 @@ export class GoogleController {
     } else {
       this.logger.error({ err: redactor.redactError(error) }, 'Connecting the Google account failed unexpectedly');
     }
-    await reply.header('cache-control', 'no-store').redirect(`/google?error=${failure}`, 302);
+    await redirectUncached(reply, `/google?error=${failure}`);
   }
 }
