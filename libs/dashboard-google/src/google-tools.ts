@@ -22,56 +22,62 @@ const calendarParameters = z.object({
 
 const noParameters = z.object({});
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A read-only tool over one Google read: what it found, or a refusal the model can relay. */
+function readTool<A extends z.ZodType>(
+  name: string,
+  description: string,
+  parameters: A,
+  read: (args: z.output<A>, signal: AbortSignal) => Promise<{ content: unknown; summary: string }>,
+): JarvisTool<A> {
+  return {
+    name,
+    description,
+    parameters,
+    readOnly: true,
+    async run(args, context) {
+      try {
+        return { ok: true, ...(await read(args, context.signal)) };
+      } catch (error) {
+        return refusal(error);
+      }
+    },
+  };
+}
+
 /**
  * Jarvis's Google tools. All only read (and only metadata: calendar events, mail headers, file
  * names), so viewers get them too.
  */
 export function createGoogleTools(google: GoogleReads): JarvisTool[] {
-  const calendarUpcoming: JarvisTool<typeof calendarParameters> = {
-    name: 'calendar_upcoming',
-    description:
+  return [
+    readTool(
+      'calendar_upcoming',
       "Lists the upcoming events of the connected Google account's primary calendar, ordered by start (times in UTC; all-day events have only a date).",
-    parameters: calendarParameters,
-    readOnly: true,
-    async run(args, context) {
-      try {
-        const { events } = await google.calendar(args.days, { signal: context.signal });
-        return { ok: true, content: { days: args.days, events }, summary: `${events.length} event${events.length === 1 ? '' : 's'} in the next ${args.days} day${args.days === 1 ? '' : 's'}` };
-      } catch (error) {
-        return refusal(error);
-      }
-    },
-  };
-
-  const gmailUnread: JarvisTool<typeof noParameters> = {
-    name: 'gmail_unread',
-    description: "Counts the unread messages in the Gmail inbox and gives sender, subject and date of the newest unread ones (never their content).",
-    parameters: noParameters,
-    readOnly: true,
-    async run(_args, context) {
-      try {
-        const summary = await google.gmail({ signal: context.signal });
-        return { ok: true, content: summary, summary: `${summary.unread} unread` };
-      } catch (error) {
-        return refusal(error);
-      }
-    },
-  };
-
-  const driveRecent: JarvisTool<typeof noParameters> = {
-    name: 'drive_recent',
-    description: 'Lists the most recently modified Google Drive files (name, type, when modified, link; never their content).',
-    parameters: noParameters,
-    readOnly: true,
-    async run(_args, context) {
-      try {
-        const { files } = await google.drive({ signal: context.signal });
-        return { ok: true, content: { files }, summary: `${files.length} recent file${files.length === 1 ? '' : 's'}` };
-      } catch (error) {
-        return refusal(error);
-      }
-    },
-  };
-
-  return [calendarUpcoming, gmailUnread, driveRecent];
+      calendarParameters,
+      async (args, signal) => {
+        const { events } = await google.calendar(args.days, { signal });
+        return { content: { days: args.days, events }, summary: `${plural(events.length, 'event')} in the next ${plural(args.days, 'day')}` };
+      },
+    ),
+    readTool(
+      'gmail_unread',
+      'Counts the unread messages in the Gmail inbox and gives sender, subject and date of the newest unread ones (never their content).',
+      noParameters,
+      async (_args, signal) => {
+        const summary = await google.gmail({ signal });
+        return { content: summary, summary: `${summary.unread} unread` };
+      },
+    ),
+    readTool(
+      'drive_recent',
+      'Lists the most recently modified Google Drive files (name, type, when modified, link; never their content).',
+      noParameters,
+      async (_args, signal) => {
+        const { files } = await google.drive({ signal });
+        return { content: { files }, summary: plural(files.length, 'recent file') };
+      },
+    ),
+  ];
 }
