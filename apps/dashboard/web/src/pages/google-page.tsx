@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, ApiError } from '../api/client';
-import type { CalendarEventList, DriveFileList, GmailSummary, GoogleStatus } from '../api/types';
+import type { CalendarEvent, CalendarEventList, DriveFile, DriveFileList, GmailSummary, GoogleStatus, MailSummary } from '../api/types';
 import { Badge } from '../components/badge';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { PageHeader } from '../components/page-header';
@@ -104,89 +104,113 @@ function useGoogleRead<T>(path: string, onReconnectRequired: () => void) {
   return state;
 }
 
-function CalendarCard({ onReconnectRequired }: { onReconnectRequired: () => void }) {
-  const { data, error, loading, reload } = useGoogleRead<CalendarEventList>('/api/google/calendar?days=7', onReconnectRequired);
+/** A card listing one read's items: loading, its error (with retry), empty, or the list. */
+function GoogleListCard<T, I>(props: {
+  api: 'calendar' | 'gmail' | 'drive';
+  label: string;
+  path: string;
+  heading: (data: T | undefined) => ReactNode;
+  items: (data: T) => I[];
+  what: string;
+  emptyTitle: string;
+  item: (item: I) => ReactNode;
+  onReconnectRequired: () => void;
+}) {
+  const { data, error, loading, reload } = useGoogleRead<T>(props.path, props.onReconnectRequired);
+  const items = data === undefined ? undefined : props.items(data);
   return (
-    <section className="card google-card" aria-label="Calendar" data-google="calendar">
-      <h2>Calendar · next 7 days</h2>
+    <section className="card google-card" aria-label={props.label} data-google={props.api}>
+      {props.heading(data)}
       <ErrorBanner error={error} onRetry={() => void reload()} />
-      {loading && !data ? <Loading what="events" /> : null}
-      {data && data.events.length === 0 ? <Empty title="Nothing planned in the next 7 days" /> : null}
-      {data && data.events.length > 0 ? (
-        <ul className="google-list">
-          {data.events.map((event) => (
-            <li key={event.id} data-event={event.id}>
-              <span className="strong">{event.summary || '(no title)'}</span>
-              <span className="muted small">
-                {eventWhen(event)}
-                {event.location ? ` · ${event.location}` : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {loading && !data ? <Loading what={props.what} /> : null}
+      {items && items.length === 0 ? <Empty title={props.emptyTitle} /> : null}
+      {items && items.length > 0 ? <ul className="google-list">{items.map(props.item)}</ul> : null}
     </section>
+  );
+}
+
+function CalendarCard({ onReconnectRequired }: { onReconnectRequired: () => void }) {
+  return (
+    <GoogleListCard<CalendarEventList, CalendarEvent>
+      api="calendar"
+      label="Calendar"
+      path="/api/google/calendar?days=7"
+      heading={() => <h2>Calendar · next 7 days</h2>}
+      items={(data) => data.events}
+      what="events"
+      emptyTitle="Nothing planned in the next 7 days"
+      onReconnectRequired={onReconnectRequired}
+      item={(event) => (
+        <li key={event.id} data-event={event.id}>
+          <span className="strong">{event.summary || '(no title)'}</span>
+          <span className="muted small">
+            {eventWhen(event)}
+            {event.location ? ` · ${event.location}` : ''}
+          </span>
+        </li>
+      )}
+    />
   );
 }
 
 function MailCard({ onReconnectRequired }: { onReconnectRequired: () => void }) {
-  const { data, error, loading, reload } = useGoogleRead<GmailSummary>('/api/google/gmail', onReconnectRequired);
   return (
-    <section className="card google-card" aria-label="Mail" data-google="gmail">
-      <div className="section-head">
-        <h2>Mail</h2>
-        {data ? (
-          <Badge tone={data.unread > 0 ? 'info' : 'muted'}>
-            <span data-unread={data.unread}>{data.unread.toLocaleString()}</span> unread
-          </Badge>
-        ) : null}
-      </div>
-      <ErrorBanner error={error} onRetry={() => void reload()} />
-      {loading && !data ? <Loading what="mail" /> : null}
-      {data && data.latest.length === 0 ? <Empty title="No unread mail" /> : null}
-      {data && data.latest.length > 0 ? (
-        <ul className="google-list">
-          {data.latest.map((mail) => (
-            <li key={mail.id}>
-              <span className="strong">{mail.subject || '(no subject)'}</span>
-              <span className="muted small">
-                {mail.from} · <span title={formatDateTime(mail.date)}>{timeAgo(mail.date)}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </section>
+    <GoogleListCard<GmailSummary, MailSummary>
+      api="gmail"
+      label="Mail"
+      path="/api/google/gmail"
+      heading={(data) => (
+        <div className="section-head">
+          <h2>Mail</h2>
+          {data ? (
+            <Badge tone={data.unread > 0 ? 'info' : 'muted'}>
+              <span data-unread={data.unread}>{data.unread.toLocaleString()}</span> unread
+            </Badge>
+          ) : null}
+        </div>
+      )}
+      items={(data) => data.latest}
+      what="mail"
+      emptyTitle="No unread mail"
+      onReconnectRequired={onReconnectRequired}
+      item={(mail) => (
+        <li key={mail.id}>
+          <span className="strong">{mail.subject || '(no subject)'}</span>
+          <span className="muted small">
+            {mail.from} · <span title={formatDateTime(mail.date)}>{timeAgo(mail.date)}</span>
+          </span>
+        </li>
+      )}
+    />
   );
 }
 
 function DriveCard({ onReconnectRequired }: { onReconnectRequired: () => void }) {
-  const { data, error, loading, reload } = useGoogleRead<DriveFileList>('/api/google/drive', onReconnectRequired);
   return (
-    <section className="card google-card" aria-label="Drive" data-google="drive">
-      <h2>Drive · recent files</h2>
-      <ErrorBanner error={error} onRetry={() => void reload()} />
-      {loading && !data ? <Loading what="files" /> : null}
-      {data && data.files.length === 0 ? <Empty title="No files" /> : null}
-      {data && data.files.length > 0 ? (
-        <ul className="google-list">
-          {data.files.map((file) => (
-            <li key={file.id}>
-              {file.webViewLink ? (
-                <a href={file.webViewLink} target="_blank" rel="noopener noreferrer" className="strong break">
-                  {file.name}
-                </a>
-              ) : (
-                <span className="strong break">{file.name}</span>
-              )}
-              <span className="muted small">
-                {file.mimeType.replace(/^application\/vnd\.google-apps\./, 'Google ')} · <span title={formatDateTime(file.modifiedTime)}>modified {timeAgo(file.modifiedTime)}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </section>
+    <GoogleListCard<DriveFileList, DriveFile>
+      api="drive"
+      label="Drive"
+      path="/api/google/drive"
+      heading={() => <h2>Drive · recent files</h2>}
+      items={(data) => data.files}
+      what="files"
+      emptyTitle="No files"
+      onReconnectRequired={onReconnectRequired}
+      item={(file) => (
+        <li key={file.id}>
+          {file.webViewLink ? (
+            <a href={file.webViewLink} target="_blank" rel="noopener noreferrer" className="strong break">
+              {file.name}
+            </a>
+          ) : (
+            <span className="strong break">{file.name}</span>
+          )}
+          <span className="muted small">
+            {file.mimeType.replace(/^application\/vnd\.google-apps\./, 'Google ')} · <span title={formatDateTime(file.modifiedTime)}>modified {timeAgo(file.modifiedTime)}</span>
+          </span>
+        </li>
+      )}
+    />
   );
 }
 
