@@ -1,9 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  compressedState,
+  fullState,
+  isoTime,
+  now,
+  sameValue,
+  stateDiff,
+  targetEntityIds,
+  ulid,
+  type HaContext,
+  type HaFakeState,
+  type Json,
+  type StoredState,
+} from './home-assistant-fake-wire.js';
 import { readBody, sendJson } from './http-helpers.js';
+
+export type { HaFakeState } from './home-assistant-fake-wire.js';
 
 /** An entity the fake starts with (or a test adds): Home Assistant's own field names. */
 export interface HaFakeEntity {
@@ -66,33 +81,6 @@ export interface HomeAssistantFake {
   close(): Promise<void>;
 }
 
-/** What `get_states` and `/api/states` answer for one entity. */
-export interface HaFakeState {
-  entity_id: string;
-  state: string;
-  attributes: Record<string, unknown>;
-  last_changed: string;
-  last_reported: string;
-  last_updated: string;
-  context: HaContext;
-}
-
-interface HaContext {
-  id: string;
-  parent_id: string | null;
-  user_id: string | null;
-}
-
-interface StoredState {
-  entityId: string;
-  state: string;
-  attributes: Record<string, unknown>;
-  /** Seconds since the epoch, as Home Assistant's `*_timestamp`. */
-  lastChanged: number;
-  lastUpdated: number;
-  context: HaContext;
-}
-
 type Subscription = { kind: 'entities'; entityIds: Set<string> | null } | { kind: 'events'; eventType: string | null };
 
 interface Client {
@@ -104,8 +92,6 @@ interface Client {
   subscriptions: Map<number, Subscription>;
   outbox: unknown[];
 }
-
-type Json = Record<string, unknown>;
 
 export const DEFAULT_HA_ENTITIES: readonly HaFakeEntity[] = [
   { entity_id: 'light.living_room', state: 'on', attributes: { friendly_name: 'Living Room', brightness: 180, color_mode: 'brightness', supported_color_modes: ['brightness'] } },
@@ -129,92 +115,6 @@ export const DEFAULT_HA_SCENES: Readonly<Record<string, Record<string, string>>>
 /** The user the fake's token belongs to: service calls carry it in their context, as in Home Assistant. */
 const TOKEN_USER_ID = '6b7e1c0f2a3d4e5f8091a2b3c4d5e6f7';
 const TOGGLE_DOMAINS = new Set(['light', 'switch', 'fan', 'input_boolean']);
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A ULID, the form of Home Assistant's context ids. */
-function ulid(): string {
-  let time = Date.now();
-  let text = '';
-  for (let i = 0; i < 10; i++) {
-    text = CROCKFORD[time % 32] + text;
-    time = Math.floor(time / 32);
-  }
-  for (const byte of randomBytes(16)) text += CROCKFORD[byte % 32];
-  return text;
-}
-
-/** Home Assistant's isoformat(): microseconds and `+00:00`. */
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('Z', '000+00:00');
-}
-
-function now(): number {
-  return Date.now() / 1000;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function fullState(stored: StoredState): HaFakeState {
-  return {
-    entity_id: stored.entityId,
-    state: stored.state,
-    attributes: { ...stored.attributes },
-    last_changed: isoTime(stored.lastChanged),
-    last_reported: isoTime(stored.lastUpdated),
-    last_updated: isoTime(stored.lastUpdated),
-    context: { ...stored.context },
-  };
-}
-
-/** `State.as_compressed_state` of Home Assistant: what `subscribe_entities` sends in `a`. */
-function compressedState(stored: StoredState): Json {
-  const { context } = stored;
-  const compressed: Json = {
-    s: stored.state,
-    a: { ...stored.attributes },
-    c: context.parent_id === null && context.user_id === null ? context.id : { ...context },
-    lc: stored.lastChanged,
-  };
-  if (stored.lastUpdated !== stored.lastChanged) compressed['lu'] = stored.lastUpdated;
-  return compressed;
-}
-
-/** `_state_diff` of Home Assistant's websocket_api: what `subscribe_entities` sends in `c`. */
-function stateDiff(old: StoredState, next: StoredState): Json {
-  const additions: Json = {};
-  const diff: Json = { '+': additions };
-  if (old.state !== next.state) additions['s'] = next.state;
-  if (old.lastChanged !== next.lastChanged) additions['lc'] = next.lastChanged;
-  else if (old.lastUpdated !== next.lastUpdated) additions['lu'] = next.lastUpdated;
-  const context: Json = {};
-  if (old.context.parent_id !== next.context.parent_id) context['parent_id'] = next.context.parent_id;
-  if (old.context.user_id !== next.context.user_id) context['user_id'] = next.context.user_id;
-  if (old.context.id !== next.context.id) {
-    if (Object.keys(context).length === 0) additions['c'] = next.context.id;
-    else context['id'] = next.context.id;
-  }
-  if (Object.keys(context).length > 0) additions['c'] = context;
-  const added = Object.fromEntries(Object.entries(next.attributes).filter(([key, value]) => !(key in old.attributes) || !sameValue(old.attributes[key], value)));
-  if (Object.keys(added).length > 0) additions['a'] = added;
-  const removed = Object.keys(old.attributes).filter((key) => !(key in next.attributes));
-  if (removed.length > 0) diff['-'] = { a: removed };
-  return diff;
-}
-
-function targetEntityIds(message: Json): string[] {
-  const ids: string[] = [];
-  const collect = (value: unknown): void => {
-    if (typeof value === 'string') ids.push(...value.split(',').map((id) => id.trim()).filter(Boolean));
-    else if (Array.isArray(value)) value.forEach(collect);
-  };
-  const target = message['target'];
-  if (target && typeof target === 'object') collect((target as Json)['entity_id']);
-  const data = message['service_data'];
-  if (data && typeof data === 'object') collect((data as Json)['entity_id']);
-  return [...new Set(ids)];
-}
 
 /**
  * A Home Assistant on 127.0.0.1 speaking its real APIs, for driving
