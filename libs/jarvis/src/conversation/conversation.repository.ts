@@ -67,12 +67,7 @@ export interface ClaimedConversation {
   nextPosition: number;
 }
 
-export interface ToolCallUpdate {
-  status: ToolCallStatus;
-  summary: string | null;
-  result: unknown;
-  approval: ToolApproval | null;
-}
+export type ToolCallUpdate = Pick<ToolCall, 'status' | 'summary' | 'result' | 'approval'>;
 
 const CONVERSATION_COLUMNS = (staleMs: number): string => `
   id, title, dry_run, trace_id, created_at, updated_at,

@@ -1,37 +1,16 @@
 import { DomainError, DomainErrorKind } from '@homelab/contracts';
-import type { Logger } from '@homelab/tracing';
 import { ConversationNotFoundError, TurnInProgressError } from '../conversation/conversation-errors.js';
-import type { ConversationRepository } from '../conversation/conversation.repository.js';
-import type { JarvisModelClient } from '../model/model-client.js';
 import type { ToolUser } from '../tools/jarvis-tool.js';
-import type { JarvisToolRegistry } from '../tools/tool-registry.js';
 import { Turn, type StopReason, type TurnDependencies } from './turn.js';
 import type { TurnHandle } from './turn-handle.js';
 
-export interface JarvisEngineOptions {
-  repository: ConversationRepository;
-  model: Pick<JarvisModelClient, 'streamReply'>;
-  registry: JarvisToolRegistry;
-  /** This replica (`runtime.instanceId`): it holds the conversations whose turns it runs. */
-  instanceId: string;
-  logger: Logger;
-  /** JARVIS_MAX_TOOL_ROUNDS: after this many rounds of tool calls the model must answer. */
-  maxToolRounds: number;
-  /** Messages of the conversation the model sees. Default 60. */
-  historyLimit?: number;
-  /** How often a running turn refreshes its hold and looks for a stop asked on another replica. Default 2 s. */
-  heartbeatMs?: number;
-  /** How often streamed text is stored while it streams. Default 500 ms. */
-  flushMs?: number;
-  now?: () => Date;
-  /** Called when a turn could not reach the model (e.g. to forget a cached "reachable"). */
-  onModelUnavailable?: () => void;
-  /**
-   * Removes known secret values from tool results before the model, the database or the chat see
-   * them (a container's log or a command's output may print a password). Default: nothing removed.
-   */
-  redact?: (text: string) => string;
-}
+type Defaulted = 'historyLimit' | 'heartbeatMs' | 'flushMs' | 'now' | 'redact';
+
+/**
+ * What the turns depend on; by default 60 messages of history, a 2 s heartbeat, text stored
+ * every 500 ms while it streams, and nothing redacted.
+ */
+export type JarvisEngineOptions = Omit<TurnDependencies, Defaulted> & Partial<Pick<TurnDependencies, Defaulted>>;
 
 export class JarvisShuttingDownError extends DomainError {
   constructor() {
@@ -51,17 +30,11 @@ export class JarvisEngine {
 
   constructor(private readonly options: JarvisEngineOptions) {
     this.deps = {
-      repository: options.repository,
-      model: options.model,
-      registry: options.registry,
-      instanceId: options.instanceId,
-      logger: options.logger,
-      maxToolRounds: options.maxToolRounds,
+      ...options,
       historyLimit: options.historyLimit ?? 60,
       heartbeatMs: options.heartbeatMs ?? 2000,
       flushMs: options.flushMs ?? 500,
       now: options.now ?? (() => new Date()),
-      onModelUnavailable: options.onModelUnavailable,
       redact: options.redact ?? ((text) => text),
     };
   }

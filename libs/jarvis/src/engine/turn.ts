@@ -36,14 +36,24 @@ export interface TurnDependencies {
   repository: ConversationRepository;
   model: Pick<JarvisModelClient, 'streamReply'>;
   registry: JarvisToolRegistry;
+  /** This replica (`runtime.instanceId`): it holds the conversations whose turns it runs. */
   instanceId: string;
   logger: Logger;
+  /** JARVIS_MAX_TOOL_ROUNDS: after this many rounds of tool calls the model must answer. */
   maxToolRounds: number;
+  /** Messages of the conversation the model sees. */
   historyLimit: number;
+  /** How often a running turn refreshes its hold and looks for a stop asked on another replica. */
   heartbeatMs: number;
+  /** How often streamed text is stored while it streams. */
   flushMs: number;
   now: () => Date;
+  /** Called when a turn could not reach the model (e.g. to forget a cached "reachable"). */
   onModelUnavailable?: (() => void) | undefined;
+  /**
+   * Removes known secret values from tool results before the model, the database or the chat see
+   * them (a container's log or a command's output may print a password).
+   */
   redact: (text: string) => string;
 }
 
