@@ -5,21 +5,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, ConversationDetail, GuardApproval, JarvisTurnEvent, ToolApproval, ToolCall } from '@homelab/dashboard-api';
 import {
-  createTestDatabase,
-  natsUrl,
-  serviceTestEnv,
   startOpenAiFake,
-  startServiceProcess,
   uniqueSubjectPrefix,
   waitFor,
   type FakeChatRequest,
   type FakeReply,
   type OpenAiFake,
   type ServiceProcess,
-  type TestDatabase,
 } from '@homelab/testing';
 import { startTracing } from '@homelab/tracing';
 import { startDashboard, type ApiClient, type DashboardHarness } from '../testing/dashboard-harness.test-helpers.js';
+import { startGuardProcess, type GuardUnderTest } from '../testing/guard-process.test-helpers.js';
 import { chatSession, eventNames, sendChatMessage, toolResultsOf, type ChatSession } from './jarvis-chat.test-helpers.js';
 
 // Item 6 of issue #5: a scripted model tries what it must not, against the
@@ -55,7 +51,7 @@ const command = (cmd: string): FakeReply => ({ toolCalls: [{ name: 'run_command'
 
 describe('Jarvis safety: a scripted model against the real jarvis-guard', () => {
   const prefix = uniqueSubjectPrefix('jsafe');
-  let guardDb: TestDatabase;
+  let guarded: GuardUnderTest;
   let guard: ServiceProcess;
   let audit: pg.Pool;
   let model: OpenAiFake;
@@ -79,23 +75,15 @@ describe('Jarvis safety: a scripted model against the real jarvis-guard', () => 
   }
 
   beforeAll(async () => {
-    guardDb = await createTestDatabase('jarvis_guard');
-    guard = await startServiceProcess(
-      'jarvis-guard',
-      await serviceTestEnv({
-        databaseUrl: guardDb.url,
-        natsUrl: natsUrl(),
-        subjectPrefix: prefix,
-        extra: {
-          GUARD_APPROVER_TOKENS: `carol:${approverToken}`,
-          GUARD_SESSION_RATE_PER_MINUTE: '4',
-          GUARD_MAX_CONSECUTIVE_DENIALS: '2',
-          GUARD_RATE_PER_MINUTE: '1000',
-          TRACING_ENABLED: 'true',
-        },
-      }),
-    );
-    audit = new pg.Pool({ connectionString: guardDb.url, max: 2 });
+    guarded = await startGuardProcess(prefix, {
+      GUARD_APPROVER_TOKENS: `carol:${approverToken}`,
+      GUARD_SESSION_RATE_PER_MINUTE: '4',
+      GUARD_MAX_CONSECUTIVE_DENIALS: '2',
+      GUARD_RATE_PER_MINUTE: '1000',
+      TRACING_ENABLED: 'true',
+    });
+    guard = guarded.guard;
+    audit = new pg.Pool({ connectionString: guarded.db.url, max: 2 });
     audit.on('error', () => undefined);
     model = await startOpenAiFake({ models: ['fake-model'] });
     dash = await startDashboard({ subjectPrefix: prefix, env: { JARVIS_MODEL_BASE_URL: model.baseUrl, JARVIS_MODEL: 'fake-model' } });
@@ -107,10 +95,9 @@ describe('Jarvis safety: a scripted model against the real jarvis-guard', () => 
     await dash?.close();
     const jsm = await jetstreamManager(await dash.running.runtime.nats.connect()).catch(() => undefined);
     await jsm?.streams.delete(`${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}GUARD_APPROVALS`).catch(() => undefined);
-    await guard?.stop();
     await audit?.end();
+    await guarded?.stop();
     await model?.close();
-    await guardDb?.drop();
     rmSync(scratch, { force: true });
   });
 

@@ -3,18 +3,13 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { serviceNames } from '@homelab/contracts';
 import { startTracing } from '@homelab/tracing';
 import {
-  createTestDatabase,
-  natsUrl,
-  serviceTestEnv,
   startOtlpCollector,
-  startServiceProcess,
   uniqueSubjectPrefix,
   waitFor,
   type OtlpCollector,
-  type ServiceProcess,
-  type TestDatabase,
 } from '@homelab/testing';
 import { startDashboard, type ApiClient, type DashboardHarness } from '../testing/dashboard-harness.test-helpers.js';
+import { startGuardProcess, type GuardUnderTest } from '../testing/guard-process.test-helpers.js';
 import type { ServiceOverview } from './services-overview.service.js';
 
 // Real: NATS, PostgreSQL, the built jarvis-guard in its own process, the
@@ -26,24 +21,14 @@ startTracing({ serviceName: 'dashboard', enabled: true, spanProcessors: [new Sim
 describe('dashboard ↔ jarvis-guard over NATS', () => {
   const prefix = uniqueSubjectPrefix('cross');
   let collector: OtlpCollector;
-  let guardDb: TestDatabase;
-  let guard: ServiceProcess;
+  let guard: GuardUnderTest;
   let dashboard: DashboardHarness;
   let viewer: ApiClient;
   const services = async () => (await viewer.get('/api/services')).json<{ services: ServiceOverview[] }>();
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
-    guardDb = await createTestDatabase('guard');
-    guard = await startServiceProcess(
-      'jarvis-guard',
-      await serviceTestEnv({
-        databaseUrl: guardDb.url,
-        natsUrl: natsUrl(),
-        subjectPrefix: prefix,
-        extra: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
-      }),
-    );
+    guard = await startGuardProcess(prefix, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
     dashboard = await startDashboard({ subjectPrefix: prefix });
     viewer = await dashboard.as('viewer');
   });
@@ -52,7 +37,6 @@ describe('dashboard ↔ jarvis-guard over NATS', () => {
     await dashboard?.close();
     await guard?.stop();
     await collector?.close();
-    await guardDb?.drop();
   });
 
   it('lists all five services, with health gathered over NATS', async () => {
